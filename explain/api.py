@@ -1,0 +1,122 @@
+"""Python API: read, derive, gradient — the CLI only calls these and renders what they return."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from explain import limits
+from explain.budget import time_budget
+from explain.errors import BudgetExceeded, LimitExceeded, UsageError
+from explain.expr import Parsed, variables
+from explain.numeric import Point, parse_point, point_from_mapping, value_at
+from explain.parse import variable_name
+from explain.parse_latex import read as _read
+from explain.rules import derive as _derive
+from explain.rules import gradient as _gradient
+from explain.steps import Derivation, Gradient
+
+T = TypeVar("T")
+PointSpec = str | Mapping[str, object] | None
+
+
+def read(text: str, *, latex: bool | None = None) -> Parsed:
+    """Parse what a person typed (plain maths, Python/PyTorch style, or LaTeX) into a tree."""
+    return _read(text, latex=latex)
+
+
+def derive(
+    expression: str | Parsed,
+    wrt: str | None = None,
+    *,
+    order: int = 1,
+    at: PointSpec = None,
+    latex: bool | None = None,
+) -> Derivation:
+    """The exact derivative of `expression` with the teacher's steps.
+
+    `wrt` defaults to x when present, else the only variable. `at` ("x=1, y=2" or a mapping)
+    adds the exact and float value of the derivative there.
+    """
+    return _bounded(lambda: _derive_now(expression, wrt, order, at, latex))
+
+
+def gradient(
+    expression: str | Parsed,
+    wrt: Sequence[str] | str | None = None,
+    *,
+    at: PointSpec = None,
+    latex: bool | None = None,
+) -> Gradient:
+    """∇f: a first-order derivation per variable (`wrt` "x,y" or a list; default: all, in order)."""
+    return _bounded(lambda: _gradient_now(expression, wrt, at, latex))
+
+
+def _derive_now(
+    expression: str | Parsed, wrt: str | None, order: int, at: PointSpec, latex: bool | None
+) -> Derivation:
+    parsed = expression if isinstance(expression, Parsed) else read(expression, latex=latex)
+    var = variable_name(wrt) if wrt is not None else default_variable(parsed)
+    derivation = _derive(parsed, var, order)
+    point = _point(at)
+    if point is None:
+        return derivation
+    return dataclasses.replace(derivation, value=value_at(derivation.result, point))
+
+
+def _gradient_now(
+    expression: str | Parsed, wrt: Sequence[str] | str | None, at: PointSpec, latex: bool | None
+) -> Gradient:
+    parsed = expression if isinstance(expression, Parsed) else read(expression, latex=latex)
+    names = split_names(wrt) if wrt is not None else variables(parsed.expr)
+    if not names:
+        raise UsageError("the expression has no variables to take a gradient over")
+    if len(names) > limits.MAX_VARIABLES:
+        raise LimitExceeded(f"{len(names)} variables; the limit is {limits.MAX_VARIABLES}")
+    grad = _gradient(parsed, names)
+    point = _point(at)
+    if point is None:
+        return grad
+    components = tuple(
+        dataclasses.replace(c, value=value_at(c.result, point)) for c in grad.components
+    )
+    return dataclasses.replace(grad, components=components)
+
+
+def split_names(wrt: Sequence[str] | str) -> tuple[str, ...]:
+    """ "x,y" or ["x", "y"] -> canonical names, each once."""
+    raw = wrt.split(",") if isinstance(wrt, str) else list(wrt)
+    names = tuple(variable_name(name.strip()) for name in raw)
+    if len(set(names)) != len(names):
+        raise UsageError(f"a variable is listed twice in {', '.join(names)}")
+    return names
+
+
+def default_variable(parsed: Parsed) -> str:
+    """x if it appears, else the only variable; several without x need --wrt."""
+    names = variables(parsed.expr)
+    if "x" in names or not names:
+        return "x"
+    if len(names) == 1:
+        return names[0]
+    raise UsageError(
+        f"the expression has several variables ({', '.join(names)}): say which with --wrt",
+        hint=f"--wrt {names[0]} for one, --wrt {','.join(names)} for the gradient",
+    )
+
+
+def _point(at: PointSpec) -> Point | None:
+    if at is None:
+        return None
+    return parse_point(at) if isinstance(at, str) else point_from_mapping(at)
+
+
+def _bounded(compute: Callable[[], T]) -> T:
+    try:
+        with time_budget(limits.MAX_SECONDS_PER_ITEM):
+            return compute()
+    except BudgetExceeded:
+        raise LimitExceeded(
+            f"gave up after {limits.MAX_SECONDS_PER_ITEM:g} s (limits.MAX_SECONDS_PER_ITEM)"
+        ) from None

@@ -1,0 +1,157 @@
+"""The `explain` command: click group; each command is options -> one api call -> render -> echo.
+
+Errors the user can fix (ExplainError) print one line on stderr and exit with status 2.
+SymPy and torch are imported only inside commands, so `explain --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from typing import IO, Any, TypeVar
+
+import click
+
+from explain.errors import ExplainError, UsageError
+
+FORMATS = ("text", "markdown", "latex", "json")
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 1
+
+
+def reports_errors(command: F) -> F:
+    """Turn an ExplainError into its one-line message on stderr and exit status 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ExplainError as err:
+            click.echo(err.one_line(), err=True)
+            sys.exit(EXIT_USER_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="explain")
+def cli() -> None:
+    """Differentiation explained and checked: exact steps (SymPy), values (NumPy) and PyTorch.
+
+    \b
+    explain diff "x**2 + 2*x + 1"
+    explain diff "2x^2 + sin x" --at x=1
+    explain diff "x^2*y + y^3" --wrt x,y --format json
+    """
+
+
+@cli.command()
+@click.argument("expression", required=False)
+@click.option(
+    "--wrt",
+    metavar="VAR[,VAR...]",
+    help="Variable(s): one for d/dx, several for the gradient. Default: x, or the only variable.",
+)
+@click.option(
+    "--order",
+    default=1,
+    show_default=True,
+    metavar="N",
+    type=int,
+    help="Derivative order (1 to 10).",
+)
+@click.option("--at", "at", metavar="POINT", help='Evaluate there, e.g. "x=1, y=pi/2".')
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--latex",
+    "force_latex",
+    is_flag=True,
+    help="Read EXPRESSION as LaTeX (automatic when it has \\ or $).",
+)
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.File("r", encoding="utf-8"),
+    help="Differentiate every line of FILE (# starts a comment).",
+)
+@reports_errors
+def diff(
+    expression: str | None,
+    wrt: str | None,
+    order: int,
+    at: str | None,
+    fmt: str,
+    force_latex: bool,
+    file: IO[str] | None,
+) -> None:
+    """Differentiate EXPRESSION and show the steps a teacher would write.
+
+    EXPRESSION may be plain maths (2x^2 + sin x), Python/PyTorch (torch.sum(x**2 + 2*x + 1))
+    or LaTeX (\\frac{1}{x}); "-" reads it from standard input.
+    """
+    from explain import api
+    from explain.render import render
+
+    def one(text: str) -> str:
+        latex = True if force_latex else None
+        if wrt is not None and "," in wrt:
+            if order != 1:
+                raise UsageError("a gradient is first order: use --order with a single --wrt")
+            return render(api.gradient(text, wrt, at=at, latex=latex), fmt)  # type: ignore[arg-type]
+        return render(api.derive(text, wrt, order=order, at=at, latex=latex), fmt)  # type: ignore[arg-type]
+
+    if file is None:
+        click.echo(one(_expression_argument(expression)), nl=False)
+        return
+    if expression is not None:
+        raise UsageError("give EXPRESSION or --file, not both")
+    failures, shown = 0, 0
+    for number, text in _lines(file):
+        try:
+            output = one(text)
+        except ExplainError as err:
+            failures += 1
+            click.echo(f"{file.name}:{number}: {err.one_line()}", err=True)
+            continue
+        if shown:
+            click.echo("─" * 72 if fmt == "text" else "")
+        click.echo(output, nl=False)
+        shown += 1
+    if failures:
+        sys.exit(EXIT_USER_ERROR)
+
+
+def _expression_argument(expression: str | None) -> str:
+    if expression is None:
+        raise UsageError("no expression given", hint='explain diff "x**2 + 2*x + 1"')
+    if expression == "-":
+        from explain.limits import MAX_INPUT_CHARS
+
+        text = sys.stdin.read(MAX_INPUT_CHARS + 1)
+        return text[:-1] if text.endswith("\n") and text.count("\n") == 1 else text
+    return expression
+
+
+def _lines(file: IO[str]) -> Iterator[tuple[int, str]]:
+    """(line number, text) for each non-blank, non-comment line."""
+    for number, line in enumerate(file, start=1):
+        text = line.strip()
+        if text and not text.startswith("#"):
+            yield number, text
+
+
+def main() -> None:
+    """Console entry point: never a traceback for the user."""
+    try:
+        cli.main(prog_name="explain", standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except RecursionError:
+        click.echo("error: the input is nested too deeply to handle", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    except Exception as err:  # a bug in explain: one line, not a traceback
+        click.echo(f"internal error (please report): {type(err).__name__}: {err}", err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)

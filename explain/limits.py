@@ -1,0 +1,51 @@
+"""Every resource limit of explain, as a named constant (one place to read and to tune)."""
+
+from __future__ import annotations
+
+# --- text -------------------------------------------------------------------------------
+MAX_INPUT_CHARS = 2_000
+"""Longest expression, answer or point accepted, counted before any trimming."""
+
+MAX_NODES = 2_000
+"""Most nodes an expression tree may have."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of parentheses, calls and operators."""
+
+MAX_INT_DIGITS = 100
+"""Most digits in one written number (before or after the decimal point)."""
+
+MAX_SCI_EXPONENT = 400
+"""Largest |n| in scientific notation such as 1e-n (float64 ends near 1e308)."""
+
+# --- arithmetic on constants --------------------------------------------------------------
+MAX_EXPONENT = 10_000
+"""Largest |n| of a constant exponent, checked before any power is computed."""
+
+MAX_RESULT_DIGITS = 4_000
+"""Most digits a constant computed from the input may have (Python prints at most 4300)."""
+
+MAX_FACTORIAL_ARG = 1_000
+"""Largest n in factorial(n)."""
+
+# --- derivation ---------------------------------------------------------------------------
+MAX_ORDER = 10
+"""Highest derivative order (--order)."""
+
+MAX_VARIABLES = 10
+"""Most variables in one gradient (--wrt x,y,...)."""
+
+SIMPLIFY_SECONDS = 0.5
+"""Time budget for sympy.simplify of one result; past it the tidied result is shown."""
+
+CHECK_SECONDS = 1.0
+"""Time budget for confirming that the step tree's result equals sympy.diff."""
+
+EVAL_SECONDS = 1.0
+"""Time budget for evaluating a derivative exactly at a point."""
+
+CHECK_DIGITS = 30
+"""Working precision (decimal digits) of numeric confirmations."""
+
+MAX_SECONDS_PER_ITEM = 10.0
+"""Wall-clock limit for one whole request (one derivation, one answer): past it, a clear error."""

@@ -1,0 +1,121 @@
+"""JSON renderer: models as stable, documented JSON (schema 1; keys listed in README)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+from explain.expr import Parsed, variables
+from explain.render import latex as tex
+from explain.render import text
+from explain.render.notation import explicit, latex, pretty, sym_latex, sym_plain, sym_text
+from explain.render.outline import Line, outline
+from explain.steps import Derivation, Gradient, PointValue, Stage
+
+SCHEMA = 1
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def parsed_fields(parsed: Parsed) -> dict[str, Any]:
+    return {
+        "input": parsed.source,
+        "read_as": explicit(parsed.expr),
+        "input_text": pretty(parsed.expr),
+        "input_latex": latex(parsed.expr),
+        "latex_input": parsed.latex,
+        "notes": [note.message for note in parsed.notes],
+        "variables": list(variables(parsed.expr)),
+    }
+
+
+def step_tree(lines: tuple[Line, ...], partial: bool) -> list[dict[str, Any]]:
+    """Rebuild the nesting from the numbered outline lines (numbers encode the tree)."""
+    roots: list[dict[str, Any]] = []
+    index: dict[str, dict[str, Any]] = {}
+    for line in lines:
+        node = {
+            "number": line.number,
+            "rule": line.rule,
+            "title": line.title,
+            "formula": line.formula[0],
+            "formula_latex": line.formula[1],
+            "expression": text.piece(line.equation[1]) if len(line.equation) > 1 else "",
+            "equation": text.equation(line.equation),
+            "equation_latex": tex.equation(line.equation),
+            "result": text.piece(line.equation[-1]),
+            "substeps": [],
+        }
+        parent = line.number.rpartition(".")[0]
+        (index[parent]["substeps"] if parent in index else roots).append(node)
+        index[line.number] = node
+    return roots
+
+
+def stage_fields(stage: Stage, k: int, order: int, partial: bool) -> dict[str, Any]:
+    tree = step_tree(outline(stage.step, partial, str(k) if order > 1 else "1"), partial)
+    root = tree[0]
+    root["expression"] = pretty(stage.expr)
+    root["result"] = sym_text(stage.result)
+    root["result_plain"] = sym_plain(stage.result)
+    return root
+
+
+def value_fields(value: PointValue) -> dict[str, Any]:
+    finite = value.approx is not None and math.isfinite(value.approx)
+    return {
+        "point": {name: sym_plain(v) for name, v in value.point},
+        "exact": sym_plain(value.exact),
+        "exact_text": sym_text(value.exact),
+        "exact_latex": sym_latex(value.exact),
+        "float": value.approx if finite else None,
+        "note": value.note,
+    }
+
+
+def derivation_fields(d: Derivation) -> dict[str, Any]:
+    partial = len(variables(d.parsed.expr)) > 1
+    data: dict[str, Any] = {
+        "wrt": d.var,
+        "order": d.order,
+        "derivative": sym_plain(d.result),
+        "derivative_text": sym_text(d.result),
+        "derivative_latex": sym_latex(d.result),
+        "derivative_as_derived": sym_plain(d.raw),
+        "simplification": d.tidy,
+        "checked": d.checked,
+        "steps": [stage_fields(s, k, d.order, partial) for k, s in enumerate(d.stages, start=1)],
+        "derivation_notes": list(d.notes),
+    }
+    if d.value is not None:
+        data["value"] = value_fields(d.value)
+    return data
+
+
+def render_derivation(d: Derivation) -> str:
+    return dumps(
+        {"schema": SCHEMA, "kind": "derivative", **parsed_fields(d.parsed), **derivation_fields(d)}
+    )
+
+
+def render_gradient(g: Gradient) -> str:
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "kind": "gradient",
+        **parsed_fields(g.parsed),
+        "wrt": list(g.variables),
+        "gradient": [sym_plain(c.result) for c in g.components],
+        "gradient_latex": [sym_latex(c.result) for c in g.components],
+        "components": [derivation_fields(c) for c in g.components],
+    }
+    return dumps(data)
+
+
+RENDERS: dict[type, Callable[[Any], str]] = {
+    Derivation: render_derivation,
+    Gradient: render_gradient,
+}

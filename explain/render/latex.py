@@ -1,0 +1,139 @@
+"""LaTeX renderer: models as a LaTeX fragment (needs amsmath) that compiles with pdflatex."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, assert_never
+
+from explain.expr import Parsed, variables
+from explain.render.notation import P_NEG, _prec, explicit, latex, latex_name, sym_latex
+from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
+from explain.render.text import ordinal
+from explain.steps import Derivation, Gradient, PointValue
+
+LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
+}  # fmt: skip
+
+
+def escape(text: str) -> str:
+    """User text for LaTeX, one pass: specials escaped, others named."""
+    out = []
+    for ch in text:
+        if ch in LATEX_SPECIALS:
+            out.append(LATEX_SPECIALS[ch])
+        elif ch.isascii() and ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(f"[U+{ord(ch):04X}]")
+    return "".join(out)
+
+
+def operator(d: D) -> str:
+    sym = r"\partial " if d.partial else "d"
+    var = latex_name(d.var)
+    if d.of is not None:
+        return rf"\frac{{{sym}{d.of}}}{{{sym}{var}}}"
+    if d.order == 1:
+        return rf"\frac{{{sym}}}{{{sym}{var}}}"
+    return rf"\frac{{{sym}^{{{d.order}}}}}{{{sym}{var}^{{{d.order}}}}}"
+
+
+def piece(p: Piece, after_operator: bool) -> str:
+    match p:
+        case Prose(text=text):
+            return (
+                rf"\text{{{escape(text)}}}"
+                if text.strip() not in ("=", "+", "-", "·", "")
+                else (text.replace("·", r"\cdot "))
+            )
+        case Written(expr=expr):
+            body = latex(expr)
+            return rf"\left({body}\right)" if after_operator and _prec(expr) <= P_NEG else body
+        case Result(value=value):
+            return sym_latex(value)
+        case D() as d:
+            return operator(d) + " "
+        case _:
+            assert_never(p)
+
+
+def equation(pieces: tuple[Piece, ...]) -> str:
+    out, previous = [], None
+    for p in pieces:
+        out.append(piece(p, isinstance(previous, D) and previous.of is None))
+        previous = p
+    return "".join(out)
+
+
+def step_lines(lines: tuple[Line, ...]) -> list[str]:
+    return [
+        rf"\noindent\hspace*{{{1.5 * line.depth:g}em}}{line.number}\ "
+        rf"\textbf{{{escape(line.title)}}}: "
+        rf"${line.formula[1]}$\\"
+        "\n"
+        rf"\hspace*{{{1.5 * line.depth + 1.5:g}em}}${equation(line.equation)}$\par"
+        for line in lines
+    ]
+
+
+def parsed_lines(parsed: Parsed) -> list[str]:
+    out = [rf"\noindent Read as: \texttt{{{escape(explicit(parsed.expr))}}}\par"]
+    out += [rf"\noindent Note: {escape(note.message)}\par" for note in parsed.notes]
+    return out
+
+
+def value_line(value: PointValue, lhs: str) -> str:
+    point = ", ".join(f"{latex_name(k)} = {sym_latex(v)}" for k, v in value.point)
+    text = rf"\noindent At ${point}$: ${lhs} = {sym_latex(value.exact)}"
+    if value.approx is not None:
+        text += rf" \approx {value.approx:.12g}"
+    text += "$"
+    if value.note:
+        text += f" ({escape(value.note)})"
+    return text + r"\par"
+
+
+def headline(d: Derivation, partial: bool) -> str:
+    eq = equation(
+        (D(d.var, partial, d.order), Written(d.parsed.expr), Prose(" = "), Result(d.result))
+    )
+    return rf"\[ {eq} \]"
+
+
+def body(d: Derivation, partial: bool) -> list[str]:
+    out = [value_line(d.value, operator(D(d.var, partial, d.order)) + " f")] if d.value else []
+    for k, stage in enumerate(d.stages, start=1):
+        title = "Steps" if d.order == 1 else f"Steps, {ordinal(k)} derivative"
+        out += ["", rf"\paragraph{{{title}}}"]
+        out += step_lines(outline(stage.step, partial, str(k) if d.order > 1 else "1"))
+    out += [rf"\noindent Note: {escape(n)}\par" for n in d.notes]
+    out.append(rf"\noindent\emph{{Checked: {escape(d.checked)}; shown {escape(d.tidy)}.}}\par")
+    return out
+
+
+def render_derivation(d: Derivation) -> str:
+    partial = len(variables(d.parsed.expr)) > 1
+    lines = ["% explain: derivative (needs \\usepackage{amsmath})", headline(d, partial)]
+    lines += [*parsed_lines(d.parsed), *body(d, partial)]
+    return "\n".join(lines) + "\n"
+
+
+def render_gradient(g: Gradient) -> str:
+    comps = ", ".join(sym_latex(c.result) for c in g.components)
+    expr = latex(g.parsed.expr)
+    lines = [
+        "% explain: gradient (needs \\usepackage{amsmath})",
+        rf"\[ \nabla\left({expr}\right) = \left({comps}\right) \]",
+    ]
+    lines += parsed_lines(g.parsed)
+    for c in g.components:
+        lines += ["", headline(c, True), *body(c, True)]
+    return "\n".join(lines) + "\n"
+
+
+RENDERS: dict[type, Callable[[Any], str]] = {
+    Derivation: render_derivation,
+    Gradient: render_gradient,
+}

@@ -1,0 +1,97 @@
+"""Markdown renderer: models as GitHub/Jupyter Markdown with $…$ maths and no raw HTML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from explain.expr import Parsed, variables
+from explain.render import latex as tex
+from explain.render.notation import explicit, latex, latex_name, sym_latex
+from explain.render.outline import D, Line, Prose, Result, Written, outline
+from explain.render.text import ordinal
+from explain.steps import Derivation, Gradient, PointValue
+
+MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
+
+
+def escape(text: str) -> str:
+    """User text as literal Markdown (every punctuation character that could start syntax)."""
+    return MD_SPECIALS.sub(r"\\\1", text)
+
+
+def code(text: str) -> str:
+    """An inline code span that no backtick inside `text` can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def math(body: str) -> str:
+    return f"${body.strip()}$"
+
+
+def step_lines(lines: tuple[Line, ...]) -> list[str]:
+    return [
+        f"{'  ' * line.depth}- **{line.number} {escape(line.title)}** · {math(line.formula[1])}: "
+        f"{math(tex.equation(line.equation))}"
+        for line in lines
+    ]
+
+
+def parsed_lines(parsed: Parsed) -> list[str]:
+    out = [f"**Input** {code(parsed.source)} · **read as** {code(explicit(parsed.expr))}"]
+    out += [f"> Note: {escape(note.message)}" for note in parsed.notes]
+    return out
+
+
+def value_line(value: PointValue, lhs: str) -> str:
+    point = ", ".join(f"{latex_name(k)} = {sym_latex(v)}" for k, v in value.point)
+    approx = rf" \approx {value.approx:.12g}" if value.approx is not None else ""
+    text = f"**At** {math(point)}: {math(f'{lhs} = {sym_latex(value.exact)}{approx}')}"
+    return text + (f" ({escape(value.note)})" if value.note else "")
+
+
+def body(d: Derivation, partial: bool) -> list[str]:
+    out = [value_line(d.value, tex.operator(D(d.var, partial, d.order)) + " f")] if d.value else []
+    for k, stage in enumerate(d.stages, start=1):
+        title = "Steps" if d.order == 1 else f"Steps, {ordinal(k)} derivative"
+        out += ["", f"**{title}**", ""]
+        out += step_lines(outline(stage.step, partial, str(k) if d.order > 1 else "1"))
+    out.append("")
+    out += [f"> Note: {escape(n)}" for n in d.notes]
+    out.append(f"*Checked: {escape(d.checked)}; shown {escape(d.tidy)}.*")
+    return out
+
+
+def headline(d: Derivation, partial: bool) -> str:
+    eq = tex.equation(
+        (D(d.var, partial, d.order), Written(d.parsed.expr), Prose(" = "), Result(d.result))
+    )
+    return f"$${eq}$$"
+
+
+def render_derivation(d: Derivation) -> str:
+    partial = len(variables(d.parsed.expr)) > 1
+    lines = [*parsed_lines(d.parsed), "", headline(d, partial), "", *body(d, partial)]
+    return "\n".join(lines) + "\n"
+
+
+def render_gradient(g: Gradient) -> str:
+    comps = ", ".join(sym_latex(c.result) for c in g.components)
+    lines = [
+        *parsed_lines(g.parsed),
+        "",
+        rf"$$\nabla\left({latex(g.parsed.expr)}\right) = \left({comps}\right)$$",
+    ]
+    for c in g.components:
+        lines += ["", headline(c, True), "", *body(c, True)]
+    return "\n".join(lines) + "\n"
+
+
+RENDERS: dict[type, Callable[[Any], str]] = {
+    Derivation: render_derivation,
+    Gradient: render_gradient,
+}

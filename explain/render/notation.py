@@ -1,0 +1,457 @@
+"""Notation: Expr trees (written order) and SymPy results as one-line text, explicit text and LaTeX.
+
+Three views of an Expr: `pretty` (what a teacher writes: 2x² + sin(x)), `explicit` (the "read as"
+echo: every operator and parenthesis spelled out, ASCII) and `latex`. SymPy results are printed
+by `sym_text` (one line, unicode, parseable back by explain) and `sym_latex`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, assert_never
+
+import sympy
+from sympy.printing.precedence import precedence
+from sympy.printing.str import StrPrinter
+
+from explain.expr import Add, Apply, Call, Const, Div, Expr, Mul, Neg, Num, Pow, Sub, Var
+
+GREEK = (
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lamda",
+    "mu",
+    "nu",
+    "xi",
+    "omicron",
+    "pi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
+)
+GREEK_LETTERS = dict(zip(GREEK, "αβγδεζηθικλμνξοπρστυφχψω", strict=True))
+GREEK_LETTERS |= {name.capitalize(): ch.upper() for name, ch in GREEK_LETTERS.items()}
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+_HALF = sympy.Rational(1, 2)
+
+# Precedence levels for written-order printing.
+P_ADD, P_MUL, P_NEG, P_POW, P_ATOM = 10, 20, 30, 40, 50
+
+
+def display_name(name: str) -> str:
+    """A variable's display form: Greek names as letters, x_1 as x₁."""
+    head, _, sub = name.partition("_")
+    head = GREEK_LETTERS.get(head, head)
+    if not sub:
+        return head
+    return head + (sub.translate(SUBSCRIPT) if sub.isdigit() else "_" + sub)
+
+
+def latex_name(name: str) -> str:
+    """A variable's LaTeX form: \\alpha, x_{1}."""
+    head, _, sub = name.partition("_")
+    if head in GREEK_LETTERS:
+        head = "\\" + ("lambda" if head == "lamda" else head) + " "
+        head = head.rstrip()
+    elif len(head) > 1:
+        head = f"\\mathit{{{head}}}"
+    return f"{head}_{{{sub}}}" if sub else head
+
+
+# --- Expr, written order ------------------------------------------------------------------
+
+
+def _prec(node: Expr) -> int:
+    match node:
+        case Add() | Sub():
+            return P_ADD
+        case Mul() | Div():
+            return P_MUL
+        case Neg():
+            return P_NEG
+        case Pow():
+            return P_POW
+        case Num() | Const() | Var() | Call() | Apply():
+            return P_ATOM
+        case _:
+            assert_never(node)
+
+
+def is_natural_log(node: Call) -> bool:
+    return node.func == "log" and len(node.args) == 1
+
+
+def _fn_name(node: Call) -> str:
+    if is_natural_log(node):
+        return "ln"
+    return node.func
+
+
+def explicit(node: Expr) -> str:
+    """The "read as" echo: ASCII, every product a `*`, parentheses wherever grouping matters."""
+
+    def sub(child: Expr, minimum: int) -> str:
+        text = explicit(child)
+        return f"({text})" if _prec(child) < minimum else text
+
+    match node:
+        case Num(text=text):
+            return text
+        case Const(name=name) | Var(name=name):
+            return name
+        case Neg(operand=a):
+            return "-" + sub(a, P_ATOM)
+        case Add() | Sub() | Mul() | Div():
+            return _explicit_binary(node, sub)
+        case Pow(base=a, exponent=b):
+            return f"{sub(a, P_ATOM)}^{sub(b, P_ATOM)}"
+        case Call() as call:
+            return _call_explicit(call)
+        case Apply(name=name, args=args):
+            return f"{name}({', '.join(explicit(a) for a in args)})"
+        case _:
+            assert_never(node)
+
+
+def _explicit_binary(node: Add | Sub | Mul | Div, sub: Callable[[Expr, int], str]) -> str:
+    # A quotient inside a product is parenthesised: 1/2x is shown as (1/2)*x.
+    left_min = P_POW if isinstance(node.left, Div) else P_NEG
+    match node:
+        case Add(left=a, right=b):
+            return f"{explicit(a)} + {sub(b, P_MUL)}"
+        case Sub(left=a, right=b):
+            return f"{explicit(a)} - {sub(b, P_MUL)}"
+        case Mul(left=a, right=b):
+            return f"{sub(a, left_min)}*{sub(b, P_POW)}"
+        case Div(left=a, right=b):
+            return f"{sub(a, left_min)}/{sub(b, P_ATOM)}"
+
+
+def _call_explicit(node: Call) -> str:
+    args = [explicit(a) for a in node.args]
+    args += [f"{key}={explicit(value)}" for key, value in node.kwargs]
+    if node.func == "factorial":
+        inner = node.args[0]
+        return f"{explicit(inner) if _prec(inner) == P_ATOM else '(' + explicit(inner) + ')'}!"
+    return f"{_fn_name(node)}({', '.join(args)})"
+
+
+def pretty(node: Expr) -> str:
+    """What a teacher writes: 2x² + sin(x), (2x + 1)/(x - 3), e^(2x), |x|."""
+
+    def sub(child: Expr, minimum: int) -> str:
+        text = pretty(child)
+        return f"({text})" if _prec(child) < minimum else text
+
+    match node:
+        case Num(text=text):
+            return text
+        case Const(name=name):
+            return "π" if name == "pi" else name
+        case Var(name=name):
+            return display_name(name)
+        case Neg(operand=a):
+            return "-" + sub(a, P_MUL if not isinstance(a, Neg) else P_ATOM)
+        case Add() | Sub() | Mul() | Div():
+            return _pretty_binary(node, sub)
+        case Pow(base=a, exponent=b):
+            return _pow_pretty(sub(a, P_ATOM), b)
+        case Call() as call:
+            return _call_pretty(call)
+        case Apply(name=name, args=args):
+            return f"{name}({', '.join(pretty(a) for a in args)})"
+        case _:
+            assert_never(node)
+
+
+def _pretty_binary(node: Add | Sub | Mul | Div, sub: Callable[[Expr, int], str]) -> str:
+    match node:
+        case Add(left=a, right=b):
+            return f"{pretty(a)} + {sub(b, P_MUL)}"
+        case Sub(left=a, right=b):
+            return f"{pretty(a)} - {sub(b, P_MUL)}"
+        case Mul(left=a, right=b):
+            left, right = sub(a, P_NEG), sub(b, P_POW)
+            return left + ("" if _juxtapose(a, right) else "·") + right
+        case Div(left=a, right=b):
+            return f"{sub(a, P_POW)}/{sub(b, P_ATOM)}"
+
+
+def _juxtapose(left: Expr, right_text: str) -> bool:
+    """2x, 2sin(x), 2(x + 1): a number followed by something that starts with a letter or '('."""
+    return (
+        isinstance(left, Num)
+        and bool(right_text)
+        and (right_text[0].isalpha() or right_text[0] in "(|√π")
+    )
+
+
+def _pow_pretty(base: str, exponent: Expr) -> str:
+    if isinstance(exponent, Num) and exponent.text.isdigit():
+        return base + exponent.text.translate(SUPERSCRIPT)
+    if (
+        isinstance(exponent, Neg)
+        and isinstance(exponent.operand, Num)
+        and exponent.operand.text.isdigit()
+    ):
+        return base + ("-" + exponent.operand.text).translate(SUPERSCRIPT)
+    text = pretty(exponent)
+    return f"{base}^{text}" if _prec(exponent) == P_ATOM else f"{base}^({text})"
+
+
+def _call_pretty(node: Call) -> str:
+    args = [pretty(a) for a in node.args]
+    match node.func:
+        case "abs":
+            return f"|{args[0]}|"
+        case "sqrt":
+            return (
+                f"√{args[0]}"
+                if _prec(node.args[0]) == P_ATOM and not isinstance(node.args[0], Call)
+                else f"√({args[0]})"
+            )
+        case "exp":
+            inner = node.args[0]
+            return f"e^{args[0]}" if _prec(inner) == P_ATOM else f"e^({args[0]})"
+        case "factorial":
+            return f"{args[0] if _prec(node.args[0]) == P_ATOM else '(' + args[0] + ')'}!"
+        case _:
+            args += [f"{key}={pretty(value)}" for key, value in node.kwargs]
+            return f"{_fn_name(node)}({', '.join(args)})"
+
+
+# --- Expr as LaTeX --------------------------------------------------------------------------
+
+LATEX_FUNCTIONS = {
+    "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "sec": r"\sec", "csc": r"\csc",
+    "cot": r"\cot", "asin": r"\arcsin", "acos": r"\arccos", "atan": r"\arctan",
+    "sinh": r"\sinh", "cosh": r"\cosh", "tanh": r"\tanh", "coth": r"\coth", "exp": r"\exp",
+    "log": r"\ln", "sigmoid": r"\sigma",
+}  # fmt: skip
+
+
+def latex(node: Expr) -> str:
+    """The Expr in written order as LaTeX (math mode, no delimiters)."""
+
+    def sub(child: Expr, minimum: int) -> str:
+        text = latex(child)
+        return rf"\left({text}\right)" if _prec(child) < minimum else text
+
+    match node:
+        case Num(text=text):
+            return text
+        case Const(name=name):
+            return r"\pi" if name == "pi" else "e"
+        case Var(name=name):
+            return latex_name(name)
+        case Neg(operand=a):
+            return "-" + sub(a, P_MUL if not isinstance(a, Neg) else P_ATOM)
+        case Add() | Sub() | Mul() | Div():
+            return _latex_binary(node, sub)
+        case Pow(base=a, exponent=b):
+            base = (
+                sub(a, P_ATOM)
+                if not isinstance(a, Call) or a.func in ("abs", "sqrt")
+                else rf"\left({latex(a)}\right)"
+            )
+            return f"{base}^{{{latex(b)}}}"
+        case Call() as call:
+            return _call_latex(call)
+        case Apply(name=name, args=args):
+            return rf"{name}\left({', '.join(latex(a) for a in args)}\right)"
+        case _:
+            assert_never(node)
+
+
+def _latex_binary(node: Add | Sub | Mul | Div, sub: Callable[[Expr, int], str]) -> str:
+    match node:
+        case Add(left=a, right=b):
+            return f"{latex(a)} + {sub(b, P_MUL)}"
+        case Sub(left=a, right=b):
+            return f"{latex(a)} - {sub(b, P_MUL)}"
+        case Mul(left=a, right=b):
+            glue = r" \cdot " if isinstance(b, Num) or not _juxtapose(a, pretty(b)) else " "
+            return sub(a, P_NEG) + glue + sub(b, P_POW)
+        case Div(left=a, right=b):
+            return rf"\frac{{{latex(a)}}}{{{latex(b)}}}"
+
+
+def _call_latex(node: Call) -> str:
+    args = [latex(a) for a in node.args]
+    match node.func:
+        case "abs":
+            return rf"\left|{args[0]}\right|"
+        case "sqrt":
+            return rf"\sqrt{{{args[0]}}}"
+        case "cbrt":
+            return rf"\sqrt[3]{{{args[0]}}}"
+        case "root":
+            return rf"\sqrt[{args[1]}]{{{args[0]}}}"
+        case "exp":
+            return f"e^{{{args[0]}}}"
+        case "log" if len(args) == 2:
+            return rf"\log_{{{args[1]}}}\left({args[0]}\right)"
+        case "log10" | "log2":
+            return rf"\log_{{{node.func[3:]}}}\left({args[0]}\right)"
+        case "factorial":
+            return rf"\left({args[0]}\right)!" if _prec(node.args[0]) < P_ATOM else f"{args[0]}!"
+        case "sum" | "mean":
+            return rf"\operatorname{{{node.func}}}\left({args[0]}\right)"
+        case _:
+            name = LATEX_FUNCTIONS.get(node.func, rf"\operatorname{{{node.func}}}")
+            return rf"{name}\left({', '.join(args)}\right)"
+
+
+# --- SymPy results --------------------------------------------------------------------------
+
+
+class _TextPrinter(StrPrinter):
+    """SymPy -> one line of unicode maths that explain can parse back: 2x·cos(x²), -7/(x - 3)²."""
+
+    printmethod = "_explain_text"
+
+    def _print_Symbol(self, expr: Any) -> str:
+        return display_name(expr.name)
+
+    def _print_Pi(self, expr: Any) -> str:
+        return "π"
+
+    def _print_Exp1(self, expr: Any) -> str:
+        return "e"
+
+    def _print_Infinity(self, expr: Any) -> str:
+        return "∞"
+
+    def _print_NegativeInfinity(self, expr: Any) -> str:
+        return "-∞"
+
+    def _print_ComplexInfinity(self, expr: Any) -> str:
+        return "∞ (unbounded)"
+
+    def _print_NaN(self, expr: Any) -> str:
+        return "undefined"
+
+    def _print_exp(self, expr: Any) -> str:
+        arg = self._print(expr.args[0])
+        return f"e^{arg}" if expr.args[0].is_Atom and not expr.args[0].is_negative else f"e^({arg})"
+
+    def _print_log(self, expr: Any) -> str:
+        return f"ln({self._print(expr.args[0])})"
+
+    def _print_Abs(self, expr: Any) -> str:
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_Heaviside(self, expr: Any) -> str:
+        return f"H({self._print(expr.args[0])})"
+
+    def _print_Derivative(self, expr: Any) -> str:
+        func, pairs = expr.expr, expr.variable_count
+        order = sum(int(count) for _, count in pairs)
+        if getattr(func, "is_Function", False) and len(pairs) == 1 and len(func.args) == 1:
+            primes = "′" * order if order <= 3 else f"⁽{str(order).translate(SUPERSCRIPT)}⁾"
+            return f"{func.func.__name__}{primes}({self._print(func.args[0])})"
+        return super()._print_Derivative(expr)  # type: ignore[no-any-return]
+
+    def _print_Pow(self, expr: Any, rational: bool = False) -> str:
+        base, exponent = expr.base, expr.exp
+        if exponent == _HALF:
+            return _sqrt_text(self._print(base), base)
+        if exponent == -_HALF:
+            return "1/" + _sqrt_text(self._print(base), base)
+        if base is sympy.E:
+            return self._print_exp(sympy.exp(exponent, evaluate=False))
+        if exponent.is_Integer and exponent > 1 and _is_trig_call(base):
+            name, arg = base.func.__name__, self._print(base.args[0])
+            return f"{name}{str(exponent).translate(SUPERSCRIPT)}({arg})"
+        base_text = self.parenthesize(base, precedence(expr), strict=True)
+        if exponent.is_number and exponent.is_negative:
+            positive = base if exponent == -1 else sympy.Pow(base, -exponent, evaluate=False)
+            return "1/" + self.parenthesize(positive, precedence(expr), strict=True)
+        if exponent.is_Integer:
+            return str(base_text + str(exponent).translate(SUPERSCRIPT))
+        exp_text = self._print(exponent)
+        atomic = exponent.is_Symbol or (exponent.is_Integer and exponent >= 0)
+        return f"{base_text}^{exp_text}" if atomic else f"{base_text}^({exp_text})"
+
+    def _print_Mul(self, expr: Any) -> str:
+        coeff, rest = expr.as_coeff_Mul()
+        if coeff < 0:
+            return "-" + self._print_Mul_positive(-coeff, rest)
+        return self._print_Mul_positive(coeff, rest)
+
+    def _print_Mul_positive(self, coeff: Any, rest: Any) -> str:
+        numer, denom = [], []
+        if coeff != 1 or rest == 1:
+            if coeff.p != 1 or rest == 1:
+                numer.append(sympy.Integer(coeff.p))
+            if coeff.q != 1:
+                denom.append(sympy.Integer(coeff.q))
+        for factor in sympy.Mul.make_args(rest) if rest != 1 else ():
+            base, exponent = factor.as_base_exp()
+            if exponent.is_number and exponent.is_negative and base is not sympy.E:
+                denom.append(sympy.Pow(base, -exponent, evaluate=False) if exponent != -1 else base)
+            else:
+                numer.append(factor)
+        top = self._join(numer) if numer else "1"
+        if not denom:
+            return top
+        bottom = self._join(denom)
+        if len(denom) > 1 or denom[0].is_Mul:
+            bottom = f"({bottom})"
+        return f"{top}/{bottom}"
+
+    def _join(self, factors: list[Any]) -> str:
+        prec = precedence(sympy.Mul(sympy.Symbol("a"), sympy.Symbol("b"), evaluate=False))
+        out = ""
+        for factor in factors:
+            text = self.parenthesize(factor, prec, strict=False)
+            if not out:
+                out = text
+            elif out[-1] in "0123456789" and text[0] not in "0123456789-":
+                out += text
+            else:
+                out += "·" + text
+        return out
+
+
+def _sqrt_text(inner: str, base: Any) -> str:
+    return f"√{inner}" if base.is_Atom and not base.is_negative else f"√({inner})"
+
+
+def _is_trig_call(expr: Any) -> bool:
+    return bool(getattr(expr, "is_Function", False)) and expr.func.__name__ in {
+        "sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh", "sech", "csch", "coth",
+    }  # fmt: skip
+
+
+_TEXT = _TextPrinter()
+
+
+def sym_text(expr: Any) -> str:
+    """A SymPy expression as one line of readable maths."""
+    return str(_TEXT.doprint(expr))
+
+
+def sym_plain(expr: Any) -> str:
+    """A SymPy expression in SymPy's own syntax (stable, machine-readable; for JSON)."""
+    return str(sympy.sstr(expr))
+
+
+def sym_latex(expr: Any) -> str:
+    """A SymPy expression as LaTeX (math mode, no delimiters)."""
+    return str(sympy.latex(expr, ln_notation=True))

@@ -1,0 +1,141 @@
+"""Text renderer: models as plain terminal text (no colour, fixed layout, golden-tested)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, assert_never
+
+from explain.expr import Parsed, variables
+from explain.render.notation import P_NEG, _prec, display_name, explicit, pretty, sym_text
+from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
+from explain.steps import Derivation, Gradient, PointValue
+
+ORDINALS = ("first", "second", "third")
+
+
+def ordinal(n: int) -> str:
+    return ORDINALS[n - 1] if n <= len(ORDINALS) else f"{n}th"
+
+
+def operator(d: D) -> str:
+    """d/dx, ∂/∂x, d²/dx², du/dx."""
+    sym = "∂" if d.partial else "d"
+    var = display_name(d.var)
+    if d.of is not None:
+        return f"{sym}{d.of}/{sym}{var}"
+    if d.order == 1:
+        return f"{sym}/{sym}{var}"
+    sup = str(d.order).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{sym}{sup}/{sym}{var}{sup}"
+
+
+def piece(p: Piece, after_operator: bool = False) -> str:
+    match p:
+        case Prose(text=text):
+            return text
+        case Written(expr=expr):
+            text = pretty(expr)
+            return f"({text})" if after_operator and _prec(expr) <= P_NEG else text
+        case Result(value=value):
+            return sym_text(value)
+        case D() as d:
+            return operator(d) + ("" if d.of else " ")
+        case _:
+            assert_never(p)
+
+
+def equation(pieces: tuple[Piece, ...]) -> str:
+    out, previous = [], None
+    for p in pieces:
+        out.append(piece(p, after_operator=isinstance(previous, D) and previous.of is None))
+        previous = p
+    return "".join(out)
+
+
+def step_lines(lines: tuple[Line, ...]) -> list[str]:
+    out = []
+    for line in lines:
+        pad = "  " * line.depth
+        out.append(f"{pad}{line.number}  {line.title}   [{line.formula[0]}]")
+        out.append(f"{pad}{' ' * (len(line.number) + 2)}{equation(line.equation)}")
+    return out
+
+
+def parsed_lines(parsed: Parsed) -> list[str]:
+    out = [f"read as: {explicit(parsed.expr)}" + ("   (LaTeX input)" if parsed.latex else "")]
+    out += [f"note: {note.message}" for note in parsed.notes]
+    return out
+
+
+def value_line(value: PointValue, lhs: str) -> str:
+    point = ", ".join(f"{display_name(k)} = {sym_text(v)}" for k, v in value.point)
+    text = f"at {point}: {lhs} = {sym_text(value.exact)}"
+    if value.approx is not None and sym_text(value.exact) != _float_text(value.approx):
+        text += f" ≈ {_float_text(value.approx)}"
+    if value.note:
+        text += f"   ({value.note})"
+    return text
+
+
+def _float_text(x: float) -> str:
+    return repr(float(x)) if abs(x) >= 1e-4 or x == 0 else f"{x:.15g}"
+
+
+def headline(d: Derivation, partial: bool) -> str:
+    return equation(
+        (D(d.var, partial, d.order), Written(d.parsed.expr), Prose(" = "), Result(d.result))
+    )
+
+
+def derivation_body(d: Derivation, partial: bool) -> list[str]:
+    """Everything after the headline: value, steps per order, notes, how it was checked."""
+    lhs = operator(D(d.var, partial, d.order)) + " f" if d.value else ""
+    out = [value_line(d.value, lhs.strip())] if d.value else []
+    for k, stage in enumerate(d.stages, start=1):
+        title = "steps" if d.order == 1 else f"steps, {ordinal(k)} derivative"
+        out += ["", f"{title}:"]
+        out += step_lines(outline(stage.step, partial, str(k) if d.order > 1 else "1"))
+    out.append("")
+    out += [f"note: {note}" for note in d.notes]
+    out.append(f"checked: {d.checked}; shown {d.tidy}")
+    return out
+
+
+def render_derivation(d: Derivation) -> str:
+    partial = len(variables(d.parsed.expr)) > 1
+    lines = [*parsed_lines(d.parsed), headline(d, partial), *derivation_body(d, partial)]
+    return "\n".join(lines) + "\n"
+
+
+def render_gradient(g: Gradient) -> str:
+    names = ", ".join(display_name(v) for v in g.variables)
+    values = ", ".join(sym_text(c.result) for c in g.components)
+    lines = [*parsed_lines(g.parsed), f"∇ {_paren(g)} = ({values})   [order: {names}]"]
+    values_at = [c.value for c in g.components if c.value is not None]
+    if values_at:
+        point = ", ".join(f"{display_name(k)} = {sym_text(v)}" for k, v in values_at[0].point)
+        lines.append(f"at {point}: ∇ = ({', '.join(_value_short(v) for v in values_at)})")
+    for c in g.components:
+        lines += [
+            "",
+            headline(c, True),
+            *[ln for ln in derivation_body(c, True) if not ln.startswith("at ")],
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _value_short(value: PointValue) -> str:
+    exact = sym_text(value.exact)
+    if value.approx is None or exact == _float_text(value.approx):
+        return exact
+    return f"{exact} ≈ {_float_text(value.approx)}"
+
+
+def _paren(g: Gradient) -> str:
+    return f"({pretty(g.parsed.expr)})" if _prec(g.parsed.expr) <= P_NEG else pretty(g.parsed.expr)
+
+
+RENDERS: dict[type, Callable[[Any], str]] = {
+    Derivation: render_derivation,
+    Gradient: render_gradient,
+}
