@@ -11,15 +11,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from explain.api import derive, gradient, read
     from explain.errors import ExplainError
-    from explain.render import render
 
-__all__ = ["ExplainError", "derive", "gradient", "read", "render"]
+# Formats: `from explain.render import render` (explain.render is the renderers' package).
+__all__ = ["ExplainError", "derive", "gradient", "read"]
 
 _HOMES = {
     "derive": "explain.api",
     "gradient": "explain.api",
     "read": "explain.api",
-    "render": "explain.render",
     "ExplainError": "explain.errors",
 }
 

@@ -58,6 +58,8 @@ class ExplainError(Exception):
         end = max(start, min(self.end or start, len(src)))
         lo, hi = max(0, start - EXCERPT_RADIUS), min(len(src), end + EXCERPT_RADIUS)
         bad = src[start:end] if end > start else " "
+        if len(bad) > 2 * EXCERPT_RADIUS:
+            bad = bad[:EXCERPT_RADIUS] + "…" + bad[-EXCERPT_RADIUS // 2 :]
         text = src[lo:start] + "⟨" + bad + "⟩" + src[end:hi]
         text = "".join(_visible(ch) for ch in text)
         return ("…" if lo > 0 else "") + text + ("…" if hi < len(src) else "")

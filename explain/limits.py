@@ -12,6 +12,9 @@ MAX_NODES = 2_000
 MAX_DEPTH = 64
 """Deepest nesting of parentheses, calls and operators."""
 
+MAX_TREE_HEIGHT = 200
+"""Tallest expression tree: a sum of n terms is n levels tall, so this also bounds long chains."""
+
 MAX_INT_DIGITS = 100
 """Most digits in one written number (before or after the decimal point)."""
 

@@ -6,7 +6,16 @@ from collections.abc import Callable
 from typing import Any, assert_never
 
 from explain.expr import Parsed, variables
-from explain.render.notation import P_NEG, _prec, explicit, latex, latex_name, sym_latex
+from explain.render.notation import (
+    P_NEG,
+    P_POW,
+    _prec,
+    explicit,
+    is_compound,
+    latex,
+    latex_name,
+    sym_latex,
+)
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
 from explain.render.text import ordinal
 from explain.steps import Derivation, Gradient, PointValue
@@ -15,6 +24,10 @@ LATEX_SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
 }  # fmt: skip
+
+
+MATH_PUNCTUATION = frozenset("()/+-=·, ")
+"""Prose made only of these is set as maths, not as \\text."""
 
 
 def escape(text: str) -> str:
@@ -43,16 +56,16 @@ def operator(d: D) -> str:
 def piece(p: Piece, after_operator: bool) -> str:
     match p:
         case Prose(text=text):
-            return (
-                rf"\text{{{escape(text)}}}"
-                if text.strip() not in ("=", "+", "-", "·", "")
-                else (text.replace("·", r"\cdot "))
-            )
-        case Written(expr=expr):
+            if set(text) <= MATH_PUNCTUATION:
+                return text.replace("·", r" \cdot ")
+            return rf"\text{{{escape(text)}}}"
+        case Written(expr=expr, factor=factor):
             body = latex(expr)
-            return rf"\left({body}\right)" if after_operator and _prec(expr) <= P_NEG else body
-        case Result(value=value):
-            return sym_latex(value)
+            wrap = (after_operator and _prec(expr) <= P_NEG) or (factor and _prec(expr) < P_POW)
+            return rf"\left({body}\right)" if wrap else body
+        case Result(value=value, factor=factor):
+            body = sym_latex(value)
+            return rf"\left({body}\right)" if factor and is_compound(value) else body
         case D() as d:
             return operator(d) + " "
         case _:

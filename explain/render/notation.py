@@ -381,7 +381,7 @@ class _TextPrinter(StrPrinter):
         base_text = self.parenthesize(base, precedence(expr), strict=True)
         if exponent.is_number and exponent.is_negative:
             positive = base if exponent == -1 else sympy.Pow(base, -exponent, evaluate=False)
-            return "1/" + self.parenthesize(positive, precedence(expr), strict=True)
+            return "1/" + str(self.parenthesize(positive, precedence(expr), strict=True))
         if exponent.is_Integer:
             return str(base_text + str(exponent).translate(SUPERSCRIPT))
         exp_text = self._print(exponent)
@@ -440,6 +440,15 @@ def _is_trig_call(expr: Any) -> bool:
 
 
 _TEXT = _TextPrinter()
+
+
+def is_compound(expr: Any) -> bool:
+    """Whether a SymPy value needs parentheses as a factor: sums, negatives, fractions."""
+    if expr.is_Add or (expr.is_number and expr.is_negative):
+        return True
+    if expr.is_Mul and expr.could_extract_minus_sign():
+        return True
+    return bool(sympy.fraction(expr)[1] != 1)
 
 
 def sym_text(expr: Any) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, assert_never
 
-from explain.expr import Expr, Var
+from explain.expr import Expr, Num, Pow, Var
 from explain.steps import (
     FUNCTION_FORMULAS,
     RULE_FORMULAS,
@@ -55,16 +55,18 @@ class Prose:
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """A sub-expression as the user wrote it."""
+    """A sub-expression as the user wrote it; `factor`: parenthesised if it is not one factor."""
 
     expr: Expr
+    factor: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """A SymPy expression (a derivative or a constant)."""
+    """A SymPy expression (a derivative or a constant); `factor` as for Written."""
 
     value: Any
+    factor: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,10 +173,39 @@ def equation(step: Step, partial: bool) -> tuple[Piece, ...]:
                 Prose("with u = "), Written(u), Prose(": "), *head, Result(outer.result),
                 Prose(" · "), D(step.var, d.partial, of="u"), EQ, Result(step.result),
             )  # fmt: skip
+        case Product(factors=factors):
+            return (*head, *_product_rule(factors), EQ, Result(step.result))
+        case Quotient(numerator=f, denominator=g):
+            return (*head, *_quotient_rule(f, g), EQ, Result(step.result))
         case Constant(expr=Var(name=name)) if name != step.var:
             return (*head, Result(step.result), Prose(f"   ({name} is held constant)"))
         case _:
             return (*head, Result(step.result))
+
+
+TIMES, MINUS, PLUS = Prose("·"), Prose(" - "), Prose(" + ")
+
+
+def _product_rule(factors: tuple[Step, ...]) -> list[Piece]:
+    """f′·g·h + f·g′·h + f·g·h′, each factor's derivative in its place."""
+    out: list[Piece] = []
+    for i in range(len(factors)):
+        if i:
+            out.append(PLUS)
+        for j, factor in enumerate(factors):
+            if j:
+                out.append(TIMES)
+            out.append(Result(factor.result, True) if i == j else Written(factor.expr, True))
+    return out
+
+
+def _quotient_rule(f: Step, g: Step) -> list[Piece]:
+    """(f′·g − f·g′)/g², with the user's f and g."""
+    g_squared = Pow(g.expr, Num("2", g.expr.span), g.expr.span)
+    return [
+        Prose("("), Result(f.result, True), TIMES, Written(g.expr, True), MINUS,
+        Written(f.expr, True), TIMES, Result(g.result, True), Prose(")/"), Written(g_squared, True),
+    ]  # fmt: skip
 
 
 def outline(
@@ -187,6 +218,8 @@ def outline(
         title = f"{title} ({step.reason})"
     line = Line(number, depth, rule, title, formula_of(step), equation(step, partial))
     lines = [line]
-    for i, child in enumerate(substeps(step), start=1):
+    # d/dx x = 1 under another rule says nothing a student needs: it is folded into its parent.
+    shown = [child for child in substeps(step) if not isinstance(child, Variable)]
+    for i, child in enumerate(shown, start=1):
         lines.extend(outline(child, partial, f"{number}.{i}", depth + 1))
     return tuple(lines)

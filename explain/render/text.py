@@ -6,7 +6,16 @@ from collections.abc import Callable
 from typing import Any, assert_never
 
 from explain.expr import Parsed, variables
-from explain.render.notation import P_NEG, _prec, display_name, explicit, pretty, sym_text
+from explain.render.notation import (
+    P_NEG,
+    P_POW,
+    _prec,
+    display_name,
+    explicit,
+    is_compound,
+    pretty,
+    sym_text,
+)
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
 from explain.steps import Derivation, Gradient, PointValue
 
@@ -33,11 +42,13 @@ def piece(p: Piece, after_operator: bool = False) -> str:
     match p:
         case Prose(text=text):
             return text
-        case Written(expr=expr):
+        case Written(expr=expr, factor=factor):
             text = pretty(expr)
-            return f"({text})" if after_operator and _prec(expr) <= P_NEG else text
-        case Result(value=value):
-            return sym_text(value)
+            wrap = (after_operator and _prec(expr) <= P_NEG) or (factor and _prec(expr) < P_POW)
+            return f"({text})" if wrap else text
+        case Result(value=value, factor=factor):
+            text = sym_text(value)
+            return f"({text})" if factor and is_compound(value) else text
         case D() as d:
             return operator(d) + ("" if d.of else " ")
         case _:
