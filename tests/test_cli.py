@@ -164,7 +164,7 @@ def test_bad_input_is_one_line_exit_2_within_a_second(text: str) -> None:
     [
         (["diff", "x*y", "--wrt", "x", "--order", "11"], "order"),
         (["diff", "x*y", "--wrt", "x,y", "--order", "2"], "gradient is first order"),
-        (["diff", "x*y"], "several variables"),
+        (["diff", "a*b"], "several variables"),
         (["diff", "x^2", "--at", "x=1, x=2"], "given twice"),
         (["diff", "x^2", "--at", "x=nan"], "column"),
         (["diff", "x^2", "--at", "x=1+2j"], "number"),

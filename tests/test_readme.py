@@ -40,7 +40,9 @@ def run(command: str) -> str:
         result = CliRunner().invoke(cli, args[1:], catch_exceptions=False)
         return result.output
     if args[0] == "python":
-        proc = subprocess.run([sys.executable, *args[1:]], capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [sys.executable, *args[1:]], capture_output=True, text=True, check=False
+        )
         return proc.stdout + proc.stderr
     raise AssertionError(f"README example runs an unknown program: {command}")
 

@@ -17,7 +17,7 @@ from explain.render.notation import (
     sym_latex,
 )
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
-from explain.render.text import ordinal
+from explain.render.text import checked_suffix, ordinal
 from explain.steps import Derivation, Gradient, PointValue
 
 LATEX_SPECIALS = {
@@ -44,20 +44,21 @@ def escape(text: str) -> str:
 
 
 def operator(d: D) -> str:
-    sym = r"\partial " if d.partial else "d"
+    sym = r"\partial" if d.partial else "d"
+    gap = " " if d.partial else ""  # \partial y, but dy
     var = latex_name(d.var)
     if d.of is not None:
-        return rf"\frac{{{sym}{d.of}}}{{{sym}{var}}}"
+        return rf"\frac{{{sym}{gap}{d.of}}}{{{sym}{gap}{var}}}"
     if d.order == 1:
-        return rf"\frac{{{sym}}}{{{sym}{var}}}"
-    return rf"\frac{{{sym}^{{{d.order}}}}}{{{sym}{var}^{{{d.order}}}}}"
+        return rf"\frac{{{sym}}}{{{sym}{gap}{var}}}"
+    return rf"\frac{{{sym}^{{{d.order}}}}}{{{sym}{gap}{var}^{{{d.order}}}}}"
 
 
 def piece(p: Piece, after_operator: bool) -> str:
     match p:
         case Prose(text=text):
             if set(text) <= MATH_PUNCTUATION:
-                return text.replace("·", r" \cdot ")
+                return " \\cdot " if text.strip() == "·" else text
             return rf"\text{{{escape(text)}}}"
         case Written(expr=expr, factor=factor):
             body = latex(expr)
@@ -97,10 +98,18 @@ def parsed_lines(parsed: Parsed) -> list[str]:
     return out
 
 
+def derivative_name(var: str, order: int, partial: bool) -> str:
+    """f', f'', f^{(4)}, or \\frac{\\partial f}{\\partial x}: the derivative in a value line."""
+    if partial:
+        power = "" if order == 1 else f"^{{{order}}}"
+        return rf"\frac{{\partial{power} f}}{{\partial {latex_name(var)}{power}}}"
+    return "f" + "'" * order if order <= 3 else f"f^{{({order})}}"
+
+
 def value_line(value: PointValue, lhs: str) -> str:
     point = ", ".join(f"{latex_name(k)} = {sym_latex(v)}" for k, v in value.point)
     text = rf"\noindent At ${point}$: ${lhs} = {sym_latex(value.exact)}"
-    if value.approx is not None:
+    if value.approx is not None and not value.exact.is_Rational:
         text += rf" \approx {value.approx:.12g}"
     text += "$"
     if value.note:
@@ -116,13 +125,14 @@ def headline(d: Derivation, partial: bool) -> str:
 
 
 def body(d: Derivation, partial: bool) -> list[str]:
-    out = [value_line(d.value, operator(D(d.var, partial, d.order)) + " f")] if d.value else []
+    out = [value_line(d.value, derivative_name(d.var, d.order, partial))] if d.value else []
     for k, stage in enumerate(d.stages, start=1):
         title = "Steps" if d.order == 1 else f"Steps, {ordinal(k)} derivative"
         out += ["", rf"\paragraph{{{title}}}"]
         out += step_lines(outline(stage.step, partial, str(k) if d.order > 1 else "1"))
     out += [rf"\noindent Note: {escape(n)}\par" for n in d.notes]
-    out.append(rf"\noindent\emph{{Checked: {escape(d.checked)}; shown {escape(d.tidy)}.}}\par")
+    checked = escape(d.checked + checked_suffix(d))
+    out.append(rf"\noindent\emph{{Checked: {checked}.}}\par")
     return out
 
 

@@ -10,7 +10,7 @@ from explain.expr import Parsed, variables
 from explain.render import latex as tex
 from explain.render.notation import explicit, latex, latex_name, sym_latex
 from explain.render.outline import D, Line, Prose, Result, Written, outline
-from explain.render.text import ordinal
+from explain.render.text import checked_suffix, ordinal
 from explain.steps import Derivation, Gradient, PointValue
 
 MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
@@ -49,20 +49,22 @@ def parsed_lines(parsed: Parsed) -> list[str]:
 
 def value_line(value: PointValue, lhs: str) -> str:
     point = ", ".join(f"{latex_name(k)} = {sym_latex(v)}" for k, v in value.point)
-    approx = rf" \approx {value.approx:.12g}" if value.approx is not None else ""
+    exact_number = value.exact.is_Rational
+    approx = "" if value.approx is None or exact_number else rf" \approx {value.approx:.12g}"
     text = f"**At** {math(point)}: {math(f'{lhs} = {sym_latex(value.exact)}{approx}')}"
     return text + (f" ({escape(value.note)})" if value.note else "")
 
 
 def body(d: Derivation, partial: bool) -> list[str]:
-    out = [value_line(d.value, tex.operator(D(d.var, partial, d.order)) + " f")] if d.value else []
+    lhs = tex.derivative_name(d.var, d.order, partial)
+    out = [value_line(d.value, lhs)] if d.value else []
     for k, stage in enumerate(d.stages, start=1):
         title = "Steps" if d.order == 1 else f"Steps, {ordinal(k)} derivative"
         out += ["", f"**{title}**", ""]
         out += step_lines(outline(stage.step, partial, str(k) if d.order > 1 else "1"))
     out.append("")
     out += [f"> Note: {escape(n)}" for n in d.notes]
-    out.append(f"*Checked: {escape(d.checked)}; shown {escape(d.tidy)}.*")
+    out.append(f"*Checked: {escape(d.checked + checked_suffix(d))}.*")
     return out
 
 

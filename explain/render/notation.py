@@ -139,7 +139,7 @@ def _explicit_binary(node: Add | Sub | Mul | Div, sub: Callable[[Expr, int], str
         case Mul(left=a, right=b):
             return f"{sub(a, left_min)}*{sub(b, P_POW)}"
         case Div(left=a, right=b):
-            return f"{sub(a, left_min)}/{sub(b, P_ATOM)}"
+            return f"{sub(a, left_min)}/{sub(b, P_POW)}"
 
 
 def _call_explicit(node: Call) -> str:
@@ -189,7 +189,7 @@ def _pretty_binary(node: Add | Sub | Mul | Div, sub: Callable[[Expr, int], str])
             left, right = sub(a, P_NEG), sub(b, P_POW)
             return left + ("" if _juxtapose(a, right) else "·") + right
         case Div(left=a, right=b):
-            return f"{sub(a, P_POW)}/{sub(b, P_ATOM)}"
+            return f"{sub(a, P_POW)}/{sub(b, P_POW)}"
 
 
 def _juxtapose(left: Expr, right_text: str) -> bool:
@@ -285,7 +285,8 @@ def _latex_binary(node: Add | Sub | Mul | Div, sub: Callable[[Expr, int], str]) 
         case Sub(left=a, right=b):
             return f"{latex(a)} - {sub(b, P_MUL)}"
         case Mul(left=a, right=b):
-            glue = r" \cdot " if isinstance(b, Num) or not _juxtapose(a, pretty(b)) else " "
+            # Juxtapose as LaTeX does (2 x, x y^{2}); a dot only before a number: 2 \cdot 3.
+            glue = r" \cdot " if pretty(b)[:1].isdigit() else " "
             return sub(a, P_NEG) + glue + sub(b, P_POW)
         case Div(left=a, right=b):
             return rf"\frac{{{latex(a)}}}{{{latex(b)}}}"

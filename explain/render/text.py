@@ -81,11 +81,26 @@ def parsed_lines(parsed: Parsed) -> list[str]:
 def value_line(value: PointValue, lhs: str) -> str:
     point = ", ".join(f"{display_name(k)} = {sym_text(v)}" for k, v in value.point)
     text = f"at {point}: {lhs} = {sym_text(value.exact)}"
-    if value.approx is not None and sym_text(value.exact) != _float_text(value.approx):
+    if value.approx is not None and not value.exact.is_Rational:
         text += f" ≈ {_float_text(value.approx)}"
     if value.note:
         text += f"   ({value.note})"
     return text
+
+
+def checked_suffix(d: Derivation) -> str:
+    """How the shown result relates to the step tree's, when it is not the same expression."""
+    return "" if d.tidy == "as derived" else f"; the result is shown {d.tidy}"
+
+
+def derivative_name(var: str, order: int, partial: bool) -> str:
+    """f′, f″, f⁽⁴⁾, or ∂f/∂x, ∂²f/∂x²: the derivative's name in a value line."""
+    if partial:
+        op = operator(D(var, True, order))
+        return op.replace("∂/", "∂f/", 1) if order == 1 else op.replace("/", "f/", 1)
+    if order <= 3:
+        return "f" + "′" * order
+    return "f⁽" + str(order).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) + "⁾"
 
 
 def _float_text(x: float) -> str:
@@ -100,15 +115,14 @@ def headline(d: Derivation, partial: bool) -> str:
 
 def derivation_body(d: Derivation, partial: bool) -> list[str]:
     """Everything after the headline: value, steps per order, notes, how it was checked."""
-    lhs = operator(D(d.var, partial, d.order)) + " f" if d.value else ""
-    out = [value_line(d.value, lhs.strip())] if d.value else []
+    out = [value_line(d.value, derivative_name(d.var, d.order, partial))] if d.value else []
     for k, stage in enumerate(d.stages, start=1):
         title = "steps" if d.order == 1 else f"steps, {ordinal(k)} derivative"
         out += ["", f"{title}:"]
         out += step_lines(outline(stage.step, partial, str(k) if d.order > 1 else "1"))
     out.append("")
     out += [f"note: {note}" for note in d.notes]
-    out.append(f"checked: {d.checked}; shown {d.tidy}")
+    out.append(f"checked: {d.checked}{checked_suffix(d)}")
     return out
 
 
@@ -137,7 +151,7 @@ def render_gradient(g: Gradient) -> str:
 
 def _value_short(value: PointValue) -> str:
     exact = sym_text(value.exact)
-    if value.approx is None or exact == _float_text(value.approx):
+    if value.approx is None or value.exact.is_Rational:
         return exact
     return f"{exact} ≈ {_float_text(value.approx)}"
 
