@@ -10,12 +10,15 @@ Run: python bench/bench_diff.py [--runs N]
 from __future__ import annotations
 
 import argparse
+import compileall
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 EXPRESSIONS = ["x**2 + 2*x + 1", "sin(x^2)", "x*exp(x)", "ln(x)/x", "(2x+1)/(x-3)", "sqrt(1 - x^2)"]
 
@@ -38,10 +41,10 @@ def paired(a: Callable[[], float], b: Callable[[], float], runs: int) -> tuple[f
 
 def cold_diff_vs_derive(text: str, runs: int) -> tuple[float, float]:
     import sympy
-    from explain.symbolic import symbol, to_sympy
     from sympy.core.cache import clear_cache
 
     import explain
+    from explain.symbolic import symbol, to_sympy
 
     parsed = explain.read(text)
     target = to_sympy(parsed.expr)
@@ -68,6 +71,13 @@ def main() -> None:
     runs = parser.parse_args().runs
     explain_cmd = shutil.which("explain") or sys.exit("explain is not installed (pip install -e .)")
     py = sys.executable
+    # An installed wheel ships bytecode and an editable install writes it on first import, unless
+    # PYTHONDONTWRITEBYTECODE is set (it is on the project's machines): compile once, as pip would,
+    # so that the start-up measured is a user's, not the compiler's.
+    package = Path(__file__).resolve().parents[1] / "explain"
+    compileall.compile_dir(str(package), quiet=1)
+    flag = os.environ.get("PYTHONDONTWRITEBYTECODE", "")
+    print(f"bytecode compiled for {package} (PYTHONDONTWRITEBYTECODE={flag!r})")
 
     ours, base = paired(
         lambda: wall([explain_cmd, "diff", "x**2 + 2*x + 1"]),

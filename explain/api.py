@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from explain import limits
 from explain.budget import time_budget
 from explain.errors import BudgetExceeded, LimitExceeded, UsageError
 from explain.expr import Parsed, variables
-from explain.numeric import Point, parse_point, point_from_mapping, value_at
 from explain.parse import variable_name
 from explain.parse_latex import read as _read
 from explain.rules import derive as _derive
 from explain.rules import gradient as _gradient
 from explain.steps import Derivation, Gradient
+
+if TYPE_CHECKING:
+    from explain.numeric import Point
 
 T = TypeVar("T")
 PointSpec = str | Mapping[str, object] | None
@@ -62,6 +64,8 @@ def _derive_now(
     point = _point(at)
     if point is None:
         return derivation
+    from explain.numeric import value_at  # loaded only when a point is asked for
+
     return dataclasses.replace(derivation, value=value_at(derivation.result, point))
 
 
@@ -78,6 +82,8 @@ def _gradient_now(
     point = _point(at)
     if point is None:
         return grad
+    from explain.numeric import value_at
+
     components = tuple(
         dataclasses.replace(c, value=value_at(c.result, point)) for c in grad.components
     )
@@ -109,6 +115,8 @@ def default_variable(parsed: Parsed) -> str:
 def _point(at: PointSpec) -> Point | None:
     if at is None:
         return None
+    from explain.numeric import parse_point, point_from_mapping
+
     return parse_point(at) if isinstance(at, str) else point_from_mapping(at)
 
 

@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any, Literal
-
-from explain.render import json, latex, markdown, text
 
 Format = Literal["text", "markdown", "latex", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "latex", "json")
 
-_BY_FORMAT: dict[str, dict[type, Callable[[Any], str]]] = {
-    "text": text.RENDERS,
-    "markdown": markdown.RENDERS,
-    "latex": latex.RENDERS,
-    "json": json.RENDERS,
-}
+
+def _renderers(fmt: str) -> dict[type, Callable[[Any], str]]:
+    """The format's table {model type: renderer}; a format module is imported when first used."""
+    table: dict[type, Callable[[Any], str]] = import_module(f"explain.render.{fmt}").RENDERS
+    return table
 
 
 def render(model: object, fmt: Format = "text") -> str:
     """The model as a string in `fmt`; a model type without a renderer is a bug, never a repr."""
-    try:
-        renderer = _BY_FORMAT[fmt][type(model)]
-    except KeyError:
-        raise TypeError(f"no {fmt} renderer for {type(model).__name__}") from None
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    renderer = _renderers(fmt).get(type(model))
+    if renderer is None:
+        raise TypeError(f"no {fmt} renderer for {type(model).__name__}")
     return renderer(model)
 
 
 def renderable_types() -> frozenset[type]:
     """Every model type some format renders (each must be rendered by all formats)."""
-    return frozenset(t for table in _BY_FORMAT.values() for t in table)
+    return frozenset(t for fmt in FORMATS for t in _renderers(fmt))
