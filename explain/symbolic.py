@@ -231,7 +231,10 @@ class Converter:
         if self.numeric(b):
             log_size = self._magnitude(exponent)
             if log_size > math.log10(limits.MAX_EXPONENT):
-                why = f"the exponent of {self.written(node)} is larger than {limits.MAX_EXPONENT}"
+                why = (
+                    f"the exponent {self.written(b)} in {self.written(node)} is larger than "
+                    f"the limit {limits.MAX_EXPONENT}"
+                )
                 raise self.fail(LimitExceeded, node, why)
             if self.numeric(a):
                 self._check_power_of_constants(node, base, exponent, 10**log_size)

@@ -54,3 +54,18 @@ def test_readme_example(command: str, expected: str) -> None:
 
 def test_readme_has_examples() -> None:
     assert len(examples()) >= 5
+
+
+def test_readme_python_session() -> None:
+    """The ```pycon session in the README runs as a doctest."""
+    import doctest
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    sessions = re.findall(r"```pycon\n(.*?)```", text, re.S)
+    assert sessions
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for number, session in enumerate(sessions):
+        test = parser.get_doctest(session, {}, f"README session {number}", "README.md", 0)
+        runner.run(test)
+    assert runner.failures == 0

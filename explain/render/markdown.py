@@ -75,10 +75,14 @@ def headline(d: Derivation, partial: bool) -> str:
     return f"$${eq}$$"
 
 
+def _joined(lines: list[str]) -> str:
+    """Paragraphs separated by exactly one blank line."""
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
 def render_derivation(d: Derivation) -> str:
     partial = len(variables(d.parsed.expr)) > 1
-    lines = [*parsed_lines(d.parsed), "", headline(d, partial), "", *body(d, partial)]
-    return "\n".join(lines) + "\n"
+    return _joined([*parsed_lines(d.parsed), "", headline(d, partial), "", *body(d, partial)])
 
 
 def render_gradient(g: Gradient) -> str:
@@ -90,7 +94,7 @@ def render_gradient(g: Gradient) -> str:
     ]
     for c in g.components:
         lines += ["", headline(c, True), "", *body(c, True)]
-    return "\n".join(lines) + "\n"
+    return _joined(lines)
 
 
 RENDERS: dict[type, Callable[[Any], str]] = {
