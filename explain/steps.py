@@ -8,8 +8,9 @@ sub-steps' results by explain.rules). The docstring of each class is the rule's 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 from explain.expr import Expr, Parsed
 
@@ -294,6 +295,37 @@ Step = (
     | NotSupported
 )
 """Every rule; match on it and end with assert_never."""
+
+
+def substeps(step: Step) -> tuple[Step, ...]:
+    """The direct sub-steps of a step, in the order they are shown."""
+    match step:
+        case ConstantMultiple(inner=inner) | Elementwise(inner=inner):
+            return (inner,)
+        case Sum(terms=parts) | Product(factors=parts):
+            return parts
+        case Quotient(numerator=a, denominator=b) | GeneralPower(base=a, exponent=b):
+            return (a, b)
+        case Chain(outer=a, inner_step=b):
+            return (a, b)
+        case Constant() | Variable() | Power() | Root() | Exp() | ExpBase() | Log() | Trig():
+            return ()
+        case InverseTrig() | Hyperbolic() | InverseHyperbolic() | AbsValue() | SignRule():
+            return ()
+        case Relu() | Sigmoid() | Special() | UndefinedFunction() | NotSupported():
+            return ()
+        case _:
+            assert_never(step)
+
+
+def walk(step: Step) -> Iterator[Step]:
+    """Every step of the tree, parents before children."""
+    stack = [step]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(substeps(current)))
+
 
 RULE_NAMES: dict[type, str] = {
     Constant: "constant",

@@ -8,7 +8,7 @@ format prints the same content in its own notation and nothing is computed here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, assert_never
+from typing import Any
 
 from explain.expr import Expr, Num, Pow, Var
 from explain.steps import (
@@ -16,33 +16,25 @@ from explain.steps import (
     RULE_FORMULAS,
     RULE_NAMES,
     RULE_TITLES,
-    AbsValue,
     Chain,
     Constant,
     ConstantMultiple,
     Elementwise,
-    Exp,
-    ExpBase,
     Formula,
-    GeneralPower,
     Hyperbolic,
     InverseHyperbolic,
     InverseTrig,
     Log,
     NotSupported,
-    Power,
     Product,
     Quotient,
-    Relu,
     Root,
-    Sigmoid,
-    SignRule,
     Special,
     Step,
     Sum,
     Trig,
-    UndefinedFunction,
     Variable,
+    substeps,
 )
 
 
@@ -112,46 +104,6 @@ def formula_of(step: Step) -> Formula:
             return FUNCTION_FORMULAS["mean"]
         case _:
             return RULE_FORMULAS[RULE_NAMES[type(step)]]
-
-
-def substeps(step: Step) -> tuple[Step, ...]:
-    """The children of a step, in the order a teacher works through them."""
-    match step:
-        case ConstantMultiple(inner=inner) | Elementwise(inner=inner):
-            return (inner,)
-        case Sum(terms=terms):
-            return terms
-        case Product(factors=factors):
-            return factors
-        case Quotient(numerator=n, denominator=d):
-            return (n, d)
-        case Chain(outer=outer, inner_step=inner):
-            return (outer, inner)
-        case GeneralPower(base=b, exponent=e):
-            return (b, e)
-        case (
-            Constant()
-            | Variable()
-            | Power()
-            | Root()
-            | Exp()
-            | ExpBase()
-            | Log()
-            | Trig()
-            | InverseTrig()
-            | Hyperbolic()
-            | InverseHyperbolic()
-            | AbsValue()
-            | SignRule()
-            | Relu()
-            | Sigmoid()
-            | Special()
-            | UndefinedFunction()
-            | NotSupported()
-        ):
-            return ()
-        case _:
-            assert_never(step)
 
 
 def equation(step: Step, partial: bool) -> tuple[Piece, ...]:

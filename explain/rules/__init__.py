@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from explain.rules.check import DerivationMismatch
 from explain.rules.derivation import derive, gradient
-from explain.rules.matchers import derive_step, substeps, walk
+from explain.rules.matchers import derive_step
+from explain.steps import substeps, walk
 
 __all__ = ["DerivationMismatch", "derive", "derive_step", "gradient", "substeps", "walk"]

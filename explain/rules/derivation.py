@@ -10,9 +10,19 @@ from explain import limits
 from explain.errors import LimitExceeded, UsageError
 from explain.expr import Parsed, variables
 from explain.rules.check import confirm
-from explain.rules.matchers import derive_step, walk
+from explain.rules.matchers import derive_step
 from explain.rules.tidy import tidy
-from explain.steps import AbsValue, Derivation, Gradient, NotSupported, Relu, SignRule, Stage, Step
+from explain.steps import (
+    AbsValue,
+    Derivation,
+    Gradient,
+    NotSupported,
+    Relu,
+    SignRule,
+    Stage,
+    Step,
+    walk,
+)
 from explain.symbolic import Converter, from_sympy, symbol
 
 

@@ -8,7 +8,7 @@ an identity. Only NotSupported asks SymPy to differentiate, and says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain, count
 from typing import assert_never
@@ -35,7 +35,6 @@ from explain.expr import (
 )
 from explain.rules.functions import outer_rule
 from explain.steps import (
-    AbsValue,
     Chain,
     Constant,
     ConstantMultiple,
@@ -43,23 +42,13 @@ from explain.steps import (
     Exp,
     ExpBase,
     GeneralPower,
-    Hyperbolic,
-    InverseHyperbolic,
-    InverseTrig,
-    Log,
     NotSupported,
     Power,
     Product,
     Quotient,
-    Relu,
-    Root,
-    Sigmoid,
-    SignRule,
-    Special,
     Step,
     Sum,
     Sym,
-    Trig,
     UndefinedFunction,
     Variable,
 )
@@ -338,33 +327,3 @@ def _not_supported(ctx: Context, node: Expr, reason: str) -> NotSupported:
 
 
 # --- walking a step tree ----------------------------------------------------------------------
-
-
-def substeps(step: Step) -> tuple[Step, ...]:
-    """The direct sub-steps of a step, in the order they are shown."""
-    match step:
-        case ConstantMultiple(inner=inner) | Elementwise(inner=inner):
-            return (inner,)
-        case Sum(terms=parts) | Product(factors=parts):
-            return parts
-        case Quotient(numerator=a, denominator=b) | GeneralPower(base=a, exponent=b):
-            return (a, b)
-        case Chain(outer=a, inner_step=b):
-            return (a, b)
-        case Constant() | Variable() | Power() | Root() | Exp() | ExpBase() | Log() | Trig():
-            return ()
-        case InverseTrig() | Hyperbolic() | InverseHyperbolic() | AbsValue() | SignRule():
-            return ()
-        case Relu() | Sigmoid() | Special() | UndefinedFunction() | NotSupported():
-            return ()
-        case _:
-            assert_never(step)
-
-
-def walk(step: Step) -> Iterator[Step]:
-    """Every step of the tree, parents before children."""
-    stack = [step]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(substeps(current)))
