@@ -27,6 +27,8 @@ class FunctionInfo:
         "special",
         "reduction",
         "integer",
+        "tensor",
+        "gradient",
     ]
     title: str  # how a teacher says it: "sine", "natural logarithm"
 
@@ -73,6 +75,12 @@ FUNCTIONS: dict[str, FunctionInfo] = {
         _f("erf", "special", "error function"),
         _f("sum", "reduction", "sum over the elements"),
         _f("mean", "reduction", "mean over the elements"),
+        _f("prod", "reduction", "product of the elements"),
+        _f("max", "reduction", "largest element"),
+        _f("matmul", "tensor", "matrix product", (2,)),  # also a @ b
+        _f("dot", "tensor", "dot product", (2,)),
+        _f("transpose", "tensor", "transpose"),  # x.T, x.t(), torch.t(x)
+        _f("detach", "gradient", "detach (stop the gradient)"),  # x.detach(): a constant
         _f("factorial", "integer", "factorial"),
     )
 }
@@ -186,6 +194,25 @@ class Call:
 
 
 @dataclass(frozen=True, slots=True)
+class Slice:
+    """start:stop:step inside an index (each part optional, integers)."""
+
+    start: Expr | None
+    stop: Expr | None
+    step: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """base[i, j:k, ...]: integer and slice indexing of a tensor, as in NumPy and PyTorch."""
+
+    base: Expr
+    items: tuple[Expr | Slice, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Apply:
     """An undefined function of its arguments, such as f(x), g(x) or y(x)."""
 
@@ -194,7 +221,7 @@ class Apply:
     span: Span
 
 
-Expr = Num | Const | Var | Neg | Add | Sub | Mul | Div | Pow | Call | Apply
+Expr = Num | Const | Var | Neg | Add | Sub | Mul | Div | Pow | Call | Apply | Index
 """Every node kind; match on it and end with assert_never."""
 
 # --- the result of parsing -----------------------------------------------------------------
@@ -242,6 +269,12 @@ def children(node: Expr) -> tuple[Expr, ...]:
             return args + tuple(v for _, v in kwargs)
         case Apply(args=args):
             return args
+        case Index(base=base, items=items):
+            inner: list[Expr] = []
+            for item in items:
+                parts = (item.start, item.stop, item.step) if isinstance(item, Slice) else (item,)
+                inner.extend(p for p in parts if p is not None)
+            return (base, *inner)
         case _:
             assert_never(node)
 

@@ -52,3 +52,16 @@ CHECK_DIGITS = 30
 
 MAX_SECONDS_PER_ITEM = 10.0
 """Wall-clock limit for one whole request (one derivation, one answer): past it, a clear error."""
+
+# --- tensors --------------------------------------------------------------------------------
+MAX_TENSOR_ELEMENTS = 10_000_000
+"""Most elements in one tensor value (checked before anything is allocated)."""
+
+MAX_VALUE_CHARS = 200_000
+"""Longest --at text (tensor literals are longer than expressions)."""
+
+MAX_SYMBOLIC_ELEMENTS = 400
+"""Most tensor elements for the per-element exact derivation (non-elementwise expressions)."""
+
+FD_SAMPLE = 64
+"""Elements checked by finite differences when a tensor is larger than this."""

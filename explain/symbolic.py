@@ -32,6 +32,7 @@ from explain.expr import (
     Const,
     Div,
     Expr,
+    Index,
     Mul,
     Neg,
     Num,
@@ -90,6 +91,22 @@ class sigmoid(sympy.Function):
         return rf"\sigma\left({printer._print(self.args[0])}\right)"
 
 
+class detach(sympy.Function):
+    """x.detach(): the same value, but a constant for differentiation (a stop-gradient)."""
+
+    def fdiff(self, argindex: int = 1) -> Sym:
+        return sympy.Integer(0)
+
+    def _eval_evalf(self, prec: int) -> Sym:
+        return self.args[0]._eval_evalf(prec)
+
+    def _eval_is_extended_real(self) -> bool | None:
+        return self.args[0].is_extended_real  # type: ignore[no-any-return]
+
+    def _latex(self, printer: Any) -> str:
+        return rf"\operatorname{{detach}}\left({printer._print(self.args[0])}\right)"
+
+
 UNARY: dict[str, Any] = {
     **{name: getattr(sympy, name) for name, info in FUNCTIONS.items() if info.family in (
         "trig", "inverse_trig", "hyperbolic", "inverse_hyperbolic")},
@@ -98,7 +115,10 @@ UNARY: dict[str, Any] = {
     "cbrt": lambda u: sympy.sign(u) * sympy.Abs(u) ** sympy.Rational(1, 3),
     "relu": lambda u: sympy.Max(0, u),
     "log10": lambda u: sympy.log(u, 10), "log2": lambda u: sympy.log(u, 2),
-    "sum": lambda u: u, "mean": lambda u: u,
+    # Read with scalar values, reductions and a transpose leave a value as it is; tensors
+    # (given with --at) are handled elementwise or per element by explain.crosscheck.
+    "sum": lambda u: u, "mean": lambda u: u, "prod": lambda u: u, "max": lambda u: u,
+    "transpose": lambda u: u, "detach": detach,
 }  # fmt: skip
 """Canonical one-argument functions (see expr.FUNCTIONS) and their SymPy meaning."""
 
@@ -155,8 +175,8 @@ class Converter:
                 return self._quotient(node) if isinstance(node, Div) else self._power(node)
             case Call(func=func, args=args):
                 return self._call(node, func, args)
-            case Apply(name=name, args=args):
-                return self._apply(node, name, args)
+            case Apply() | Index():
+                return self._apply_or_index(node)
             case _:
                 assert_never(node)
 
@@ -272,6 +292,8 @@ class Converter:
 
     def _two_argument(self, node: Call, func: str, values: list[Sym]) -> Sym:
         u, second = values
+        if func in ("matmul", "dot"):  # scalars: the ordinary product
+            return u * second
         if func == "root":
             if second.is_zero:
                 raise self.fail(MathError, node, f"{self.written(node)}: a 0th root is undefined")
@@ -292,6 +314,12 @@ class Converter:
         if func == "factorial" and value > limits.MAX_FACTORIAL_ARG:
             why = f"{text}: the argument is larger than {limits.MAX_FACTORIAL_ARG}"
             raise self.fail(LimitExceeded, node, why)
+
+    def _apply_or_index(self, node: Apply | Index) -> Sym:
+        if isinstance(node, Index):
+            why = "indexing needs tensor values: give them with --at, e.g. --at 'x=[1, 2]'"
+            raise self.fail(Unsupported, node, why)
+        return self._apply(node, node.name, node.args)
 
     def _apply(self, node: Apply, name: str, args: tuple[Expr, ...]) -> Sym:
         values = [self(a) for a in args]
@@ -348,6 +376,8 @@ def plain(node: Expr) -> str:
             return f"{sub(a)}{OPERATORS[type(node)]}{sub(b)}"
         case Call(func=name, args=args) | Apply(name=name, args=args):
             return f"{name}({', '.join(plain(a) for a in args)})"
+        case Index(base=base):
+            return f"{sub(base)}[...]"
         case _:
             assert_never(node)
 

@@ -14,7 +14,22 @@ import sympy
 from sympy.printing.precedence import precedence
 from sympy.printing.str import StrPrinter
 
-from explain.expr import Add, Apply, Call, Const, Div, Expr, Mul, Neg, Num, Pow, Sub, Var
+from explain.expr import (
+    Add,
+    Apply,
+    Call,
+    Const,
+    Div,
+    Expr,
+    Index,
+    Mul,
+    Neg,
+    Num,
+    Pow,
+    Slice,
+    Sub,
+    Var,
+)
 
 GREEK = (
     "alpha",
@@ -86,7 +101,7 @@ def _prec(node: Expr) -> int:
             return P_NEG
         case Pow():
             return P_POW
-        case Num() | Const() | Var() | Call() | Apply():
+        case Num() | Const() | Var() | Call() | Apply() | Index():
             return P_ATOM
         case _:
             assert_never(node)
@@ -124,6 +139,8 @@ def explicit(node: Expr) -> str:
             return _call_explicit(call)
         case Apply(name=name, args=args):
             return f"{name}({', '.join(explicit(a) for a in args)})"
+        case Index():
+            return indexed(node, explicit)
         case _:
             assert_never(node)
 
@@ -140,6 +157,31 @@ def _explicit_binary(node: Add | Sub | Mul | Div, sub: Callable[[Expr, int], str
             return f"{sub(a, left_min)}*{sub(b, P_POW)}"
         case Div(left=a, right=b):
             return f"{sub(a, left_min)}/{sub(b, P_POW)}"
+
+
+def indexed(
+    node: Index, show: Callable[[Expr], str], brackets: tuple[str, str] = ("[", "]")
+) -> str:
+    """base[i, a:b] in any of the three notations."""
+
+    def part(item: Expr | Slice) -> str:
+        if not isinstance(item, Slice):
+            return show(item)
+        text = ":".join("" if p is None else show(p) for p in (item.start, item.stop, item.step))
+        return text[:-1] if item.step is None else text
+
+    base = show(node.base)
+    if _prec(node.base) < P_ATOM:
+        base = f"({base})"
+    return f"{base}{brackets[0]}{', '.join(part(i) for i in node.items)}{brackets[1]}"
+
+
+def _applied(node: Apply | Index, show: Callable[[Expr], str], latex: bool = False) -> str:
+    """f(x) or x[i] in the notation of `show`."""
+    if isinstance(node, Index):
+        return indexed(node, show, (r"\left[", r"\right]") if latex else ("[", "]"))
+    args = ", ".join(show(a) for a in node.args)
+    return rf"{node.name}\left({args}\right)" if latex else f"{node.name}({args})"
 
 
 def _call_explicit(node: Call) -> str:
@@ -173,8 +215,8 @@ def pretty(node: Expr) -> str:
             return _pow_pretty(sub(a, P_ATOM), b)
         case Call() as call:
             return _call_pretty(call)
-        case Apply(name=name, args=args):
-            return f"{name}({', '.join(pretty(a) for a in args)})"
+        case Apply() | Index():
+            return _applied(node, pretty)
         case _:
             assert_never(node)
 
@@ -272,8 +314,8 @@ def latex(node: Expr) -> str:
             return f"{base}^{{{latex(b)}}}"
         case Call() as call:
             return _call_latex(call)
-        case Apply(name=name, args=args):
-            return rf"{name}\left({', '.join(latex(a) for a in args)}\right)"
+        case Apply() | Index():
+            return _applied(node, latex, latex=True)
         case _:
             assert_never(node)
 

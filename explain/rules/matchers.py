@@ -23,6 +23,7 @@ from explain.expr import (
     Const,
     Div,
     Expr,
+    Index,
     Mul,
     Neg,
     Num,
@@ -128,8 +129,8 @@ def _rule(ctx: Context, node: Expr) -> Step:
             return _power(ctx, node)
         case Call():
             return _call(ctx, node)
-        case Apply():
-            return _apply(ctx, node)
+        case Apply() | Index():
+            return _apply(ctx, node) if isinstance(node, Apply) else _index(ctx, node)
         case Num() | Const():
             return Constant(node, ctx.var, sympy.Integer(0))
         case _:
@@ -282,7 +283,14 @@ def _power(ctx: Context, node: Pow) -> Step:
 # --- functions -------------------------------------------------------------------------------
 
 
+def _index(ctx: Context, node: Index) -> Step:
+    ctx.value(node)  # raises Unsupported: indexing needs tensor values
+    raise AssertionError("unreachable: indexing has no scalar value")
+
+
 def _call(ctx: Context, node: Call) -> Step:
+    if node.func == "detach":  # a stop-gradient: constant for differentiation
+        return Constant(node, ctx.var, sympy.Integer(0))
     if node.func in ("sum", "mean"):
         inner = _step(ctx, node.args[0])
         return Elementwise(
