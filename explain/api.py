@@ -1,4 +1,4 @@
-"""Python API: read, derive, gradient — the CLI only calls these and renders what they return."""
+"""Python API: read, derive, gradient, crosscheck, graph; the CLI calls these and renders them."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from explain.steps import Derivation, Gradient
 
 if TYPE_CHECKING:
     from explain.numeric import Point
+    from explain.reports import CrossCheck, Graph
 
 T = TypeVar("T")
+_ONE = 1.0  # the value graph() gives a variable that --at does not mention
 PointSpec = str | Mapping[str, object] | None
 
 
@@ -53,6 +55,58 @@ def gradient(
 ) -> Gradient:
     """∇f: a first-order derivation per variable (`wrt` "x,y" or a list; default: all, in order)."""
     return _bounded(lambda: _gradient_now(expression, wrt, at, latex))
+
+
+def crosscheck(
+    expression: str | Parsed,
+    at: str,
+    wrt: Sequence[str] | str | None = None,
+    *,
+    dtype: str = "float64",
+    latex: bool | None = None,
+) -> CrossCheck:
+    """The exact gradient, PyTorch's autograd and finite differences at `at`, side by side.
+
+    `at` gives every variable a scalar or tensor value ("x=[[1,2],[3,4]]", "x=linspace(-3,3,7)");
+    `wrt` defaults to every variable.
+    """
+    return _bounded(lambda: _crosscheck_now(expression, at, wrt, dtype, latex))
+
+
+def graph(expression: str | Parsed, at: str | None = None, *, latex: bool | None = None) -> Graph:
+    """The autograd graph PyTorch builds for the expression (every variable 1.0 unless `at`)."""
+    from explain.autograd import run
+    from explain.values import parse_values
+
+    parsed = expression if isinstance(expression, Parsed) else read(expression, latex=latex)
+    names = variables(parsed.expr)
+    given = {v.name: v.array for v in parse_values(at)} if at else {}
+    env = {name: given.get(name, _ONE) for name in names}
+    return run(parsed.expr, env, names, source=parsed.source).graph
+
+
+def _crosscheck_now(
+    expression: str | Parsed,
+    at: str,
+    wrt: Sequence[str] | str | None,
+    dtype: str,
+    latex: bool | None,
+) -> CrossCheck:
+    from explain.crosscheck import crosscheck as check
+    from explain.numeric import value_at
+    from explain.values import parse_values
+
+    parsed = expression if isinstance(expression, Parsed) else read(expression, latex=latex)
+    values = parse_values(at)
+    names = split_names(wrt) if wrt is not None else None
+    report = check(parsed, values, names, dtype=dtype)
+    if report.derivations and all(v.exact is not None for v in values):
+        point = tuple((v.name, v.exact) for v in values)
+        exact = tuple(
+            dataclasses.replace(d, value=value_at(d.result, point)) for d in report.derivations
+        )
+        report = dataclasses.replace(report, derivations=exact)
+    return report
 
 
 def _derive_now(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
 import click
@@ -62,7 +63,26 @@ def cli() -> None:
     type=int,
     help="Derivative order (1 to 10).",
 )
-@click.option("--at", "at", metavar="POINT", help='Evaluate there, e.g. "x=1, y=pi/2".')
+@click.option(
+    "--at",
+    "at",
+    metavar="VALUES",
+    help='Values: "x=1, y=pi/2", "x=[[1,2],[3,4]]", "x=linspace(-3,3,7)". With values the '
+    "exact gradient is cross-checked against PyTorch autograd and finite differences.",
+)
+@click.option(
+    "--check/--no-check",
+    default=True,
+    help="With --at: cross-check against PyTorch and finite differences (default), or only "
+    "evaluate the exact derivative.",
+)
+@click.option(
+    "--dtype",
+    type=click.Choice(["float64", "float32"]),
+    default="float64",
+    show_default=True,
+    help="PyTorch's dtype in the cross-check.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
     "--latex",
@@ -83,6 +103,8 @@ def diff(
     wrt: str | None,
     order: int,
     at: str | None,
+    check: bool,
+    dtype: str,
     fmt: str,
     force_latex: bool,
     file: IO[str] | None,
@@ -92,22 +114,48 @@ def diff(
     EXPRESSION may be plain maths (2x^2 + sin x), Python/PyTorch (torch.sum(x**2 + 2*x + 1))
     or LaTeX (\\frac{1}{x}); "-" reads it from standard input.
     """
-    from explain import api
-    from explain.render import render
-
-    def one(text: str) -> str:
-        latex = True if force_latex else None
-        if wrt is not None and "," in wrt:
-            if order != 1:
-                raise UsageError("a gradient is first order: use --order with a single --wrt")
-            return render(api.gradient(text, wrt, at=at, latex=latex), fmt)  # type: ignore[arg-type]
-        return render(api.derive(text, wrt, order=order, at=at, latex=latex), fmt)  # type: ignore[arg-type]
-
+    options = DiffOptions(wrt, order, at, check, dtype, fmt, True if force_latex else None)
     if file is None:
-        click.echo(one(_expression_argument(expression)), nl=False)
+        click.echo(options.one(_expression_argument(expression)), nl=False)
         return
     if expression is not None:
         raise UsageError("give EXPRESSION or --file, not both")
+    if _each_line(file, options.one, separator="─" * 72 if fmt == "text" else ""):
+        sys.exit(EXIT_USER_ERROR)
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOptions:
+    """The diff command's options, applied to one expression: one api call, one render."""
+
+    wrt: str | None
+    order: int
+    at: str | None
+    check: bool
+    dtype: str
+    fmt: str
+    latex: bool | None
+
+    def one(self, text: str) -> str:
+        from explain import api
+        from explain.render import render
+
+        fmt: Any = self.fmt
+        if self.at is not None and self.check and self.order == 1:
+            return render(
+                api.crosscheck(text, self.at, self.wrt, dtype=self.dtype, latex=self.latex), fmt
+            )
+        if self.wrt is not None and "," in self.wrt:
+            if self.order != 1:
+                raise UsageError("a gradient is first order: use --order with a single --wrt")
+            return render(api.gradient(text, self.wrt, at=self.at, latex=self.latex), fmt)
+        return render(
+            api.derive(text, self.wrt, order=self.order, at=self.at, latex=self.latex), fmt
+        )
+
+
+def _each_line(file: IO[str], one: Callable[[str], str], separator: str) -> int:
+    """Render every expression line of a file; report failures on stderr; return their count."""
     failures, shown = 0, 0
     for number, text in _lines(file):
         try:
@@ -117,11 +165,58 @@ def diff(
             click.echo(f"{file.name}:{number}: {err.one_line()}", err=True)
             continue
         if shown:
-            click.echo("─" * 72 if fmt == "text" else "")
+            click.echo(separator)
         click.echo(output, nl=False)
         shown += 1
-    if failures:
-        sys.exit(EXIT_USER_ERROR)
+    return failures
+
+
+GRAPH_FORMATS = ("text", "dot", "mermaid", "tikz", "json", "svg", "png")
+
+
+@cli.command()
+@click.argument("expression", required=False)
+@click.option("--at", "at", metavar="VALUES", help="Values for the variables (default 1.0 each).")
+@click.option(
+    "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="text", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to FILE (needed for svg/png).",
+)
+@click.option("--latex", "force_latex", is_flag=True, help="Read EXPRESSION as LaTeX.")
+@reports_errors
+def graph(
+    expression: str | None, at: str | None, fmt: str, output: str | None, force_latex: bool
+) -> None:
+    """Show the autograd graph PyTorch builds for EXPRESSION, node by node.
+
+    DOT needs no Graphviz; svg and png run Graphviz's dot program when it is installed.
+    """
+    from explain import api
+    from explain.render import graph as pictures
+    from explain.render import render
+
+    model = api.graph(_expression_argument(expression), at, latex=True if force_latex else None)
+    if fmt in ("svg", "png"):
+        if output is None:
+            raise UsageError(f"--format {fmt} writes a file: give -o FILE")
+        with open(output, "wb") as sink:
+            sink.write(pictures.to_image(model, fmt))
+        return
+    text = {
+        "dot": pictures.to_dot,
+        "mermaid": pictures.to_mermaid,
+        "tikz": pictures.to_tikz,
+    }.get(fmt, lambda g: render(g, fmt))(model)  # type: ignore[arg-type]
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        with open(output, "w", encoding="utf-8") as sink:
+            sink.write(text)
 
 
 def _expression_argument(expression: str | None) -> str:

@@ -4,10 +4,11 @@ Nothing here evaluates user text (no eval/exec/ast/sympify): the tree is built b
 tables, the character map and the lexer live in explain.lexicon; this module is the grammar.
 
 Input policies (what a person may write, and how it is read):
-- Precedence, low to high: `+ -`; `* /` and implicit multiplication (one level, left to right:
-  `1/2x` is (1/2)·x, with a note); unary `- +` (`-2^2` is -(2^2)); `^` or `**` (right
-  associative: `2^3^2` is 2^9; an exponent may start with a sign: `x^-1`); postfix `!` and
-  tensor methods (`.exp()`, `.sum(dim=0)`, `.pow(2)`); then numbers, names, calls, brackets.
+- Precedence, low to high: `+ -`; `* / @` and implicit multiplication (one level, left to right
+  as in Python: `1/2x` is (1/2)·x, with a note; `a*b@c` is (a·b)@c); unary `- +` (`-2^2` is
+  -(2^2)); `^` or `**` (right associative: `2^3^2` is 2^9; an exponent may start with a sign:
+  `x^-1`); postfix `!`, tensor methods (`.exp()`, `.sum(dim=0)`, `.pow(2)`), `.T` and indexing
+  (`x[0]`, `(A@w)[0]`); then numbers, names, calls, brackets.
 - Numbers: `2`, `0.5`, `.5`, `1.5e-3`, `1E5` (Num.text normalised: "0.5", "1e5"). Refused: a
   trailing point `2.`, `2..3`, hexadecimal/octal/binary, `1_000`, a decimal comma (`3,5` asks
   for 3.5), two numbers in a row (`2 3`), over 100 digits, `1e401`. `2e` (no digit after e) is
@@ -20,38 +21,54 @@ Input policies (what a person may write, and how it is read):
 - A run of letters that is not one known word is cut left to right, taking at each place the
   longest known word (function, Greek name, `pi`), else one letter: `xy` = x·y, `xsinx` =
   x·sin(x), `pix` = π·x, `cosx` = cos(x), while `asin`, `sinh` stay whole; every cut is noted.
+  The tensor words prod, max, matmul, dot, transpose, detach are read only as a whole run
+  (`product` is an unknown word, not prod(u·c·t)).
   Refused, naming the word: 4+ single letters in a row (`hello`), a word of 2+ letters before
-  `(` that is not a function (`eval(1)`, `max(x)`: "unknown function"; Greek names and `pi`
-  multiply a bracket, except gamma/beta/zeta/eta), Python keywords (`if`, `True`, `import`),
-  names with a leading `_` or a `__`, `nan`/`inf`/`infinity`/`oo`, a function name in the
-  wrong case before an operand (`Sin(x)`, `In x`), `Pi`.
+  `(` that is not a function (`eval(1)`, `min(x)`: "unknown function", with a hint for min,
+  maximum, argmax; Greek names and `pi` multiply a bracket, except gamma/beta/zeta/eta), Python
+  keywords (`if`, `True`, `import`), names with a leading `_` or a `__`,
+  `nan`/`inf`/`infinity`/`oo`, a function name in the wrong case before an operand (`Sin(x)`,
+  `In x`), `Pi`.
 - Functions: the names of expr.FUNCTIONS, `ln`, `arcsin`.., `arsinh`/`arcsinh`.., `sgn`, `√`,
   `∛`; `log` is natural (noted); `log(x, b)` and `log_b(x)` have a base; `torch.`, `np.`,
   `numpy.`, `math.`, `F.`, `torch.nn.functional.` spellings and `torch.special.expit`;
   `torch.pow(x, n)`, `np.power`, `x.pow(n)` are powers; `torch.pi`, `math.pi`, `np.pi`,
-  `math.e`, `np.e`. Call.spelling keeps how it was written ("ln", "torch.exp", ".exp()").
-  Keyword arguments: only `dim=<int>` and `keepdim=True/False` in sum and mean (kept as Num,
-  keepdim as "1"/"0"). Without brackets a function takes the implicit product that follows, up
-  to the next function name or explicit operator: `sin x^2` = sin(x^2), `sin 2x` = sin(2x),
-  `sin x cos x` = sin(x)·cos(x), `sin -x` = sin(-x) (noted); `√` takes one operand. `sin^2 x`
-  is (sin x)^2; `sin^-1 x` is refused (write asin). `f(..)`, `g(..)`, `h(..)` are undefined
-  functions, and so are `y(x)`, `u(t)`, `v(x)` around one other variable; any other letter
-  before a bracket multiplies: `x(x+1)`, `2(x+1)`, `(x+1)(x-1)`.
-- Brackets: `( )` and `{ }` group; `[ ]` is refused (values go to --at); `|x|` is abs. A comma
-  only separates arguments; `f(x,)` is refused.
+  `math.e`, `np.e`. Call.spelling keeps how it was written ("ln", "torch.exp", ".exp()", "@").
+  Without brackets a function takes the implicit product that follows, up to the next function
+  name or explicit operator: `sin x^2` = sin(x^2), `sin 2x` = sin(2x), `sin x cos x` =
+  sin(x)·cos(x), `sin -x` = sin(-x) (noted); `√` takes one operand. `sin^2 x` is (sin x)^2;
+  `sin^-1 x` is refused (write asin). `f(..)`, `g(..)`, `h(..)` are undefined functions, and so
+  are `y(x)`, `u(t)`, `v(x)` around one other variable; any other letter before a bracket
+  multiplies: `x(x+1)`, `2(x+1)`, `(x+1)(x-1)`.
+- Tensors: `a @ b`, `torch.matmul`, `np.matmul`, `a.matmul(b)` -> matmul; `torch.dot`,
+  `np.dot`, `a.dot(b)` -> dot; `x.T`, `x.t()`, `torch.t(x)`, `np.transpose(x)`,
+  `x.transpose()`, and `x.transpose(0, 1)` / `torch.transpose(x, 0, 1)` (only the swap of a
+  matrix's two dimensions: (0, 1), (1, 0), (-2, -1) ...; other swaps are refused with a hint
+  for .T) -> transpose; `x.detach()`, `torch.detach(x)` -> detach; `torch.amax` is max.
+  Reductions sum, mean, prod, max take `dim=<int>` and `keepdim=True/False` (kept as Num,
+  keepdim as "1"/"0"); an integer second argument is the dim (`x.sum(0)`, `torch.max(x, 1)` ->
+  dim=…; torch.max with a dim is read as its values, noted). `max(a, b)` (an elementwise
+  maximum) is refused; so are other keyword arguments (`axis=`).
+- Indexing `x[0]`, `x[-1]`, `x[0, 1]`, `x[:, 0]`, `x[1:3]`, `x[::2]`, `(A@w)[0]` -> Index with
+  Slice items; an index is an integer literal with an optional sign; anything else (floats,
+  names, expressions, nested brackets, `...`, None, an empty or trailing item) is refused,
+  naming it. Not in LaTeX.
+- Brackets: `( )` and `{ }` group; `[` at the start of an operand is a list, refused (values go
+  to --at); `|x|` is abs. A comma only separates arguments and indices; `f(x,)` is refused.
 - Characters: × · ⋅ ∙ -> `*`; − – -> `-`; ÷ -> `/`; superscripts ² ³ ⁻¹ -> `^{..}` and
   subscripts ₁ -> `_{..}` (before NFKC, so x²3 is x²·3); then NFKC per character (fullwidth
   `１２３x`, italic `𝑥`, no-break and thin spaces). Any other character is refused by code point
   and name ("character U+0445 CYRILLIC SMALL LETTER HA is not allowed", with "retype it" for
   Latin lookalikes); invisible and control characters, a line break inside the text, quotes,
-  primes (`x'`), `;`, `=`, `@`, and `\\` or `$` (LaTeX) each get their own message; so does `d/dx`.
+  primes (`x'`), `;`, `=`, `:` outside an index, and `\\` or `$` (LaTeX) each get their own
+  message; so does `d/dx`.
 - A leading label is dropped, with a note: `y =`, `f(x) =`, `y' =`, `f'(x) =`, `dy/dx =`
   (any letter but x before `=`).
 - Limits (explain.limits) are checked before the work they guard: MAX_INPUT_CHARS on the raw
-  text, before trimming; MAX_DEPTH on brackets while tokenizing (100 000 `(` fail at once), then
-  on calls, `|..|`, power towers, sign chains and postfix chains; MAX_NODES; MAX_INT_DIGITS;
-  MAX_SCI_EXPONENT. Errors are ParseError or LimitExceeded, with 0-based offsets into the text
-  as typed.
+  text, before trimming; MAX_DEPTH on brackets (index brackets too) while tokenizing (100 000
+  `(` fail at once), then on calls, `|..|`, power towers, sign chains and postfix chains
+  (methods, `!`, indexing); MAX_NODES; MAX_INT_DIGITS; MAX_SCI_EXPONENT. Errors are ParseError
+  or LimitExceeded, with 0-based offsets into the text as typed.
 """
 
 from __future__ import annotations
@@ -68,12 +85,14 @@ from explain.expr import (
     Const,
     Div,
     Expr,
+    Index,
     Mul,
     Neg,
     Note,
     Num,
     Parsed,
     Pow,
+    Slice,
     Span,
     Sub,
     Var,
@@ -132,7 +151,7 @@ def parse_tokens(
     if not tokens or tokens[-1].kind != "end":
         at = tokens[-1].end if tokens else 0
         tokens = (*tokens, Token("end", "", at, at))
-    parser = _Parser(tuple(tokens), source, label)
+    parser = _Parser(tuple(tokens), source, label, latex=latex)
     expr = parser.parse()
     found = [*notes, *parser.notes, *readings.conventions(parser.seen)]
     unique = {note.message: note for note in found}.values()
@@ -146,15 +165,17 @@ def _span(left: Expr | Token, right: Expr | Token) -> Span:
 
 
 _BINARY: dict[str, type[Add | Sub | Mul | Div]] = {"+": Add, "-": Sub, "*": Mul, "/": Div}
-Arguments = tuple[tuple[Expr, ...], tuple[tuple[str, Expr], ...], Token]
+Keywords = tuple[tuple[str, Expr], ...]
+Arguments = tuple[tuple[Expr, ...], Keywords, Token]
+Applied = tuple[tuple[Expr, ...], Keywords]
 
 
 class _Parser:
     """Loops for the left-associative levels; recursion only into brackets, calls, exponents and
     signs, each counted against MAX_DEPTH before it descends."""
 
-    def __init__(self, tokens: tuple[Token, ...], source: str, label: str) -> None:
-        self.tokens, self.source, self.label = tokens, source, label
+    def __init__(self, tokens: tuple[Token, ...], source: str, label: str, *, latex: bool) -> None:
+        self.tokens, self.source, self.label, self.latex = tokens, source, label, latex
         self.pos = self.depth = self.nodes = 0
         self.bars = 0  # |...| open at this bracket level: a further | closes one
         self.notes: list[Note] = []
@@ -239,13 +260,17 @@ class _Parser:
         left = self.unary()
         while True:
             tok = self.peek()
-            if self.at("op", "* /"):
+            if self.at("op", "* / @"):
                 self.take()
                 right = self.unary()
                 note = (
                     readings.slash(self.source, left, right, tok.start) if tok.text == "/" else None
                 )
-                left = self.node(_BINARY[tok.text](left, right, _span(left, right)))
+                left = self.node(
+                    Call("matmul", (left, right), _span(left, right), spelling="@")
+                    if tok.text == "@"
+                    else _BINARY[tok.text](left, right, _span(left, right))
+                )
             elif self.starts_operand(tok):
                 right = self.power()
                 note = readings.implicit(self.source, left, right)
@@ -298,12 +323,14 @@ class _Parser:
 
     def postfix(self) -> Expr:
         node, levels = self.primary(), 0
-        while self.at("op", "!") or self.at("method"):
+        while self.at("op", "!") or self.at("method") or (self.at("open", "[") and not self.latex):
             tok = self.peek()
             self.enter(tok)
             levels += 1
             if tok.kind == "method":
                 node = self.method(node)
+            elif tok.kind == "open":
+                node = self.index(node)
             else:
                 self.take()
                 node = self.node(Call("factorial", (node,), _span(node, tok), spelling="!"))
@@ -322,6 +349,8 @@ class _Parser:
             return self.group()
         if tok.kind == "bar":
             return self.absolute()
+        if tok.kind == "open":
+            raise self.fail("lists are values, not expressions", tok, hint="give values with --at")
         raise self.unexpected(tok)
 
     # --- operands --------------------------------------------------------------------------------
@@ -355,7 +384,8 @@ class _Parser:
         self.take()
         args, kwargs, closer = self.arguments(tok.text, None)
         if kwargs:
-            raise self.fail("keyword arguments are only accepted by sum and mean", tok, closer)
+            why = f"keyword arguments are only accepted by {lx.REDUCTION_NAMES}"
+            raise self.fail(why, tok, closer)
         return self.node(Apply(tok.text, args, _span(tok, closer)))
 
     def group(self) -> Expr:
@@ -391,6 +421,72 @@ class _Parser:
         self.bars, self.depth = self.bars - 1, self.depth - 1
         return self.node(Call("abs", (inner,), _span(bar, closer), spelling="|…|"))
 
+    # --- indexing ---------------------------------------------------------------------------------
+
+    def index(self, base: Expr) -> Expr:
+        """base[i, j:k:s, :]: integer literals and slices only (the lexer counted the bracket)."""
+        opener = self.take()
+        if isinstance(base, Num | Const):
+            raise self.fail("a number cannot be indexed", base.span, opener)
+        if self.at("close"):
+            raise self.fail("empty index", opener, self.peek(), "write x[0], x[-1] or x[1:3]")
+        items: list[Expr | Slice] = [self.index_item()]
+        while self.at("comma"):
+            comma = self.take()
+            if self.at("close"):
+                raise self.fail("trailing comma", comma, hint="remove it, or add the missing index")
+            items.append(self.index_item())
+        closer = self.close(opener)
+        return self.node(Index(base, tuple(items), _span(base, closer)))
+
+    def index_item(self) -> Expr | Slice:
+        """One item: 2, -1, or a slice start:stop:step with each part optional."""
+        first, at = self.peek(), self.pos
+        parts = [self.index_number(at)]
+        while self.at("op", ":"):
+            colon = self.take()
+            if len(parts) == 3:
+                raise self.fail("a slice has at most two ':'", colon, hint="start:stop:step")
+            parts.append(self.index_number(at))
+        if not (self.at("comma") or self.at("close") or self.at("end")):
+            raise self.bad_index(at)
+        if len(parts) > 1:
+            start, stop, step = (*parts, None, None)[:3]
+            return Slice(start, stop, step, _span(first, self.tokens[self.pos - 1]))
+        if parts[0] is None:
+            raise self.fail(f"expected an index before '{self.shown(first)}'", first)
+        return parts[0]
+
+    def index_number(self, at: int) -> Expr | None:
+        """An integer literal with an optional sign, or None where a slice leaves it out."""
+        sign = self.take() if self.at("op", "+ -") else None
+        tok = self.peek()
+        if tok.kind == "num" and tok.text.isdigit():
+            self.take()
+            number = self.node(Num(tok.text, _span(tok, tok)))
+            return number if sign is None else self.with_signs([sign], number)
+        if sign is None and (self.at("op", ":") or self.at("comma") or self.at("close")):
+            return None
+        raise self.bad_index(at)
+
+    def bad_index(self, at: int) -> ParseError:
+        """Name the whole offending item: from its start to the next ',' or ']' at its level."""
+        depth, k = 0, at
+        while self.tokens[k].kind != "end":
+            tok = self.tokens[k]
+            if depth == 0 and tok.kind in ("comma", "close"):
+                break
+            depth += (tok.kind == "open") - (tok.kind == "close")
+            k += 1
+        if k == at:
+            return self.unexpected(self.tokens[k])
+        first, last = self.tokens[at], self.tokens[k - 1]
+        written = self.shown(Span(first.start, last.end))
+        return self.fail(
+            f"an index must be a whole number or a slice, not '{written}'", first, last,
+            "write integer literals: x[0], x[-1], x[1:3], x[:, 0]",
+        )  # fmt: skip
+
     # --- errors ----------------------------------------------------------------------------------
 
     def unexpected(self, tok: Token) -> ParseError:
@@ -407,7 +503,7 @@ class _Parser:
             return self.fail(f"'{shown}' here closes nothing; something is missing before it", tok)
         if tok.kind == "kw":
             return self.fail(
-                f"keyword argument '{shown}' is only accepted inside sum(...) or mean(...)", tok
+                f"keyword argument '{shown}' is only accepted by {lx.REDUCTION_NAMES}", tok
             )
         return self.fail(f"expected a number, a name or '(' but found '{shown}'", tok)
 
@@ -508,6 +604,9 @@ class _Parser:
 
     def method(self, receiver: Expr) -> Expr:
         tok = self.take()
+        if tok.text in lx.ATTRIBUTES:
+            canonical = lx.ATTRIBUTES[tok.text]
+            return self.node(Call(canonical, (receiver,), _span(receiver, tok), f".{tok.text}"))
         spelling = f".{tok.text}()"
         args, kwargs, closer = self.arguments(spelling, lx.METHODS[tok.text], empty_ok=True)
         return self.call(
@@ -541,10 +640,11 @@ class _Parser:
         return tuple(args), tuple(kwargs), closer
 
     def keyword(self, canonical: str | None, given: set[str]) -> tuple[str, Expr]:
-        """dim=<int> or keepdim=<True/False> (stored as Num "1"/"0"), in sum and mean only."""
+        """dim=<int> or keepdim=<True/False> (stored as Num "1"/"0"), in reductions only."""
         kw = self.take()
         if canonical not in lx.REDUCTIONS:
-            raise self.fail(f"keyword argument '{kw.text}=' is only accepted by sum and mean", kw)
+            why = f"keyword argument '{kw.text}=' is only accepted by {lx.REDUCTION_NAMES}"
+            raise self.fail(why, kw)
         if kw.text in given:
             raise self.fail(f"{kw.text}= is given twice", kw)
         signs = self.signs() if kw.text == "dim" else []
@@ -559,11 +659,11 @@ class _Parser:
 
     def call(self, canonical: str, spelling: str, args: tuple[Expr, ...],
              kwargs: tuple[tuple[str, Expr], ...], span: Span) -> Expr:  # fmt: skip
-        """Check the number of arguments; torch.pow(x, n) and x.pow(n) become powers."""
+        """Check the number of arguments; torch.pow(x, n) and x.pow(n) become powers;
+        x.sum(0) is x.sum(dim=0); x.transpose(0, 1) is x.T."""
+        args, kwargs = self.tensor_forms(canonical, spelling, args, kwargs, span)
         method = spelling.startswith(".")
-        arity = (2,) if canonical == "pow" else FUNCTIONS[canonical].arity
-        if canonical == "log" and spelling not in lx.TWO_ARGUMENT_LOG:
-            arity = (1,)
+        arity = _arity(canonical, spelling)
         if len(args) not in arity or (canonical == "pow" and kwargs):
             counts = [n - method for n in arity]
             wanted = " or ".join(map(str, counts)) + (
@@ -575,3 +675,68 @@ class _Parser:
         if canonical == "log" and len(args) == 1 and spelling in ("log", "\\log"):
             self.seen.add("log")
         return self.node(Call(canonical, args, span, spelling, kwargs))
+
+    def tensor_forms(self, canonical: str, spelling: str, args: tuple[Expr, ...],
+                     kwargs: Keywords, span: Span) -> Applied:  # fmt: skip
+        """sum(x, 0) -> sum(x, dim=0); transpose(x, 0, 1) -> transpose(x); a note on torch.max."""
+        if canonical in lx.REDUCTIONS and len(args) == 2:
+            args, kwargs = self.positional_dim(canonical, spelling, args, kwargs, span)
+        if canonical == "transpose" and len(args) == 3 and 3 in _arity(canonical, spelling):
+            args = self.swap(spelling, args, span)
+        if canonical == "max" and spelling in ("torch.max", ".max()") and "dim" in dict(kwargs):
+            message = (
+                f"{readings.shown(self.source[span.start : span.end])} was read as its largest "
+                "values (as torch.amax); with a dim, torch.max also returns the indices"
+            )
+            self.notes.append(Note("convention", message, span))
+        return args, kwargs
+
+    def positional_dim(self, canonical: str, spelling: str, args: tuple[Expr, ...],
+                       kwargs: Keywords, span: Span) -> Applied:  # fmt: skip
+        """The second argument of a reduction is its dimension: x.sum(0), torch.max(x, 1)."""
+        dim = args[1]
+        if _integer(dim) is None:
+            if canonical == "max":
+                raise self.fail(
+                    "max of two values (an elementwise maximum) is not supported", span,
+                    hint="max(x) is the largest element of x; maximum(a, b) is not supported",
+                )  # fmt: skip
+            raise self.fail(
+                f"the second argument of {spelling} is a dimension: a whole number", dim.span,
+                hint="for example " + ("x" + spelling[:-1] + "0)" if spelling[0] == "." else
+                                       f"{spelling}(x, 0)"),
+            )  # fmt: skip
+        if any(key == "dim" for key, _ in kwargs):
+            raise self.fail("dim= is given twice", dim.span)
+        return args[:1], (("dim", dim), *kwargs)
+
+    def swap(self, spelling: str, args: tuple[Expr, ...], span: Span) -> tuple[Expr, ...]:
+        """x.transpose(0, 1) (or 1, 0 or -2, -1) is the matrix transpose; other swaps are not."""
+        dims = [d for d in map(_integer, args[1:]) if d is not None and -2 <= d <= 1]
+        if len(dims) != 2 or dims[0] % 2 == dims[1] % 2:
+            written = ", ".join(self.shown(a.span) for a in args[1:])
+            raise self.fail(
+                f"explain transposes matrices only: ({written}) is not the swap of a matrix's "
+                "two dimensions", span, hint="for a matrix write x.T or x.transpose(0, 1)",
+            )  # fmt: skip
+        return args[:1]
+
+
+def _integer(node: Expr) -> int | None:
+    """The value of an integer literal with an optional minus sign (dims and indices), or None."""
+    if isinstance(node, Neg) and isinstance(node.operand, Num) and node.operand.text.isdigit():
+        return -int(node.operand.text)
+    return int(node.text) if isinstance(node, Num) and node.text.isdigit() else None
+
+
+def _arity(canonical: str, spelling: str) -> tuple[int, ...]:
+    """Accepted argument counts (a method's receiver counts as one)."""
+    if canonical == "pow":
+        return (2,)
+    if canonical == "log" and spelling not in lx.TWO_ARGUMENT_LOG:
+        return (1,)
+    if canonical in lx.REDUCTIONS:
+        return (1, 2)
+    if spelling in ("torch.transpose", ".transpose()"):
+        return (1, 3)
+    return FUNCTIONS[canonical].arity

@@ -70,6 +70,16 @@ class InputCheck:
     fd_within_error: bool
 
 
+@dataclass(frozen=True, slots=True)
+class GradientFormula:
+    """∂f/∂x_ij = expression: `index` "ij" for any element of an elementwise gradient, "0,1" for
+    one element of a per-element one, "" for a scalar; element symbols print as written."""
+
+    name: str
+    index: str
+    expression: Any
+
+
 Verdict = Literal["agree", "differs by convention", "disagree"]
 
 
@@ -85,7 +95,7 @@ class CrossCheck:
     parsed: Parsed
     wrt: tuple[str, ...]
     form: Literal["elementwise", "matrix", "per-element"]
-    formula: tuple[tuple[str, str], ...]  # per input: (text, LaTeX) of the gradient's formula
+    formulas: tuple[GradientFormula, ...]
     derivations: tuple[Derivation, ...]
     inputs: tuple[InputCheck, ...]
     output: float

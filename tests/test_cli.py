@@ -62,7 +62,7 @@ def test_gradient() -> None:
 
 def test_gradient_json_lists_components_in_order() -> None:
     code, out, _ = run(
-        "diff", "x^2*y + y^3", "--wrt", "x,y", "--format", "json", "--at", "x=1, y=2"
+        "diff", "x^2*y + y^3", "--wrt", "x,y", "--format", "json", "--at", "x=1, y=2", "--no-check"
     )
     assert code == 0
     data = json.loads(out)
@@ -72,7 +72,7 @@ def test_gradient_json_lists_components_in_order() -> None:
 
 
 def test_json_has_the_documented_keys() -> None:
-    code, out, _ = run("diff", "2x^2 + sin x", "--at", "x=1", "--format", "json")
+    code, out, _ = run("diff", "2x^2 + sin x", "--at", "x=1", "--format", "json", "--no-check")
     data = json.loads(out)
     assert code == 0
     for key in (

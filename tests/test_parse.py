@@ -21,11 +21,13 @@ from explain.expr import (
     Const,
     Div,
     Expr,
+    Index,
     Mul,
     Neg,
     Num,
     Parsed,
     Pow,
+    Slice,
     Span,
     Sub,
     Var,
@@ -57,7 +59,16 @@ def shape(node: Expr) -> str:
             return f"{func}({', '.join(parts)})"
         case Apply(name=name, args=args):
             return f"{name}[{', '.join(shape(a) for a in args)}]"
+        case Index(base=base, items=items):
+            return f"{shape(base)}⟦{', '.join(item_shape(i) for i in items)}⟧"
     raise AssertionError(node)
+
+
+def item_shape(item: Expr | Slice) -> str:
+    """An index item: 0, (-1), or a slice with every part shown (1:3:, ::2, ::)."""
+    if not isinstance(item, Slice):
+        return shape(item)
+    return ":".join("" if p is None else shape(p) for p in (item.start, item.stop, item.step))
 
 
 def read_as(text: str) -> str:
@@ -205,6 +216,81 @@ READINGS = {
     "torch.exp(x).sum(dim=0)": "sum(exp(x), dim=0)",
     "x.mean(dim=-1, keepdim=True)": "mean(x, dim=(-1), keepdim=1)",
     "torch.sum(x, dim=1, keepdim=False)": "sum(x, dim=1, keepdim=0)",
+    # tensors: matrix products, transposes, reductions, detach
+    "A @ w": "matmul(A, w)",
+    "A@w + b": "(matmul(A, w)+b)",
+    "a @ b @ c": "matmul(matmul(a, b), c)",
+    "a*b@c": "matmul((a*b), c)",
+    "a@b*c": "(matmul(a, b)*c)",
+    "2A@w": "matmul((2*A), w)",
+    "-a@b": "matmul((-a), b)",
+    "a@b^2": "matmul(a, (b^2))",
+    "torch.matmul(a, b)": "matmul(a, b)",
+    "np.matmul(a, b)": "matmul(a, b)",
+    "a.matmul(b)": "matmul(a, b)",
+    "matmul(a, b)": "matmul(a, b)",
+    "torch.dot(a, b)": "dot(a, b)",
+    "np.dot(a, b)": "dot(a, b)",
+    "numpy.dot(a, b)": "dot(a, b)",
+    "a.dot(b)": "dot(a, b)",
+    "x.T": "transpose(x)",
+    "x.t()": "transpose(x)",
+    "torch.t(x)": "transpose(x)",
+    "np.transpose(x)": "transpose(x)",
+    "x.transpose()": "transpose(x)",
+    "x.transpose(0, 1)": "transpose(x)",
+    "x.transpose(1, 0)": "transpose(x)",
+    "x.transpose(-2, -1)": "transpose(x)",
+    "torch.transpose(x, 0, 1)": "transpose(x)",
+    "x.T.T": "transpose(transpose(x))",
+    "(A@w).T": "transpose(matmul(A, w))",
+    "x.T.sum()": "sum(transpose(x))",
+    "torch.prod(x)": "prod(x)",
+    "x.prod()": "prod(x)",
+    "prod(x)": "prod(x)",
+    "x.max()": "max(x)",
+    "torch.max(x)": "max(x)",
+    "max(x)": "max(x)",
+    "np.max(x)": "max(x)",
+    "torch.amax(x)": "max(x)",
+    "np.amax(x, dim=0)": "max(x, dim=0)",
+    "x.max(dim=1, keepdim=True)": "max(x, dim=1, keepdim=1)",
+    "x.prod(dim=0)": "prod(x, dim=0)",
+    "x.sum(0)": "sum(x, dim=0)",
+    "x.mean(-1)": "mean(x, dim=(-1))",
+    "torch.sum(x, 0)": "sum(x, dim=0)",
+    "torch.max(x, 1)": "max(x, dim=1)",
+    "max(x, 1)": "max(x, dim=1)",
+    "torch.sum(x, 1, keepdim=True)": "sum(x, dim=1, keepdim=1)",
+    "x.detach()": "detach(x)",
+    "torch.detach(x)": "detach(x)",
+    "detach(x)": "detach(x)",
+    "(x.detach() * x).sum()": "sum((detach(x)*x))",
+    # indexing
+    "x[0]": "x⟦0⟧",
+    "x[-1]": "x⟦(-1)⟧",
+    "x[+1]": "x⟦1⟧",
+    "x[0, 1]": "x⟦0, 1⟧",
+    "x[:, 0]": "x⟦::, 0⟧",
+    "x[1:3]": "x⟦1:3:⟧",
+    "x[::2]": "x⟦::2⟧",
+    "x[1:-1:2]": "x⟦1:(-1):2⟧",
+    "x[:]": "x⟦::⟧",
+    "x[0:]": "x⟦0::⟧",
+    "x[007]": "x⟦7⟧",
+    "(A@w)[0]": "matmul(A, w)⟦0⟧",
+    "x[0][1]": "x⟦0⟧⟦1⟧",
+    "x.T[0]": "transpose(x)⟦0⟧",
+    "x [0]": "x⟦0⟧",
+    "x[0].exp()": "exp(x⟦0⟧)",
+    "x.sum(0)[1]": "sum(x, dim=0)⟦1⟧",
+    "2x[0]": "(2*x⟦0⟧)",
+    "-x[0]^2": "(-(x⟦0⟧^2))",
+    "x[0]!": "factorial(x⟦0⟧)",
+    "sin x[0]": "sin(x⟦0⟧)",
+    "f(x)[0]": "f[x]⟦0⟧",
+    "|x|[0]": "abs(x)⟦0⟧",
+    "x_1[0]": "x_1⟦0⟧",
     # undefined functions
     "f(x)": "f[x]",
     "g(x, y)": "g[x, y]",
@@ -288,6 +374,40 @@ def test_spellings_are_kept() -> None:
     assert spellings("3!") == ["!"]
     assert spellings("arcsin(x)") == ["arcsin"]
     assert spellings("ｓｉｎ(x)") == ["sin"]
+    assert spellings("A @ w") == ["@"]
+    assert spellings("x.T") == [".T"]
+    assert spellings("x.t()") == [".t()"]
+    assert spellings("torch.t(x)") == ["torch.t"]
+    assert spellings("torch.amax(x)") == ["torch.amax"]
+    assert spellings("x.detach()") == [".detach()"]
+    assert spellings("x.matmul(w)") == [".matmul()"]
+
+
+def test_max_with_a_dim_is_read_as_its_values() -> None:
+    assert any("torch.amax" in n for n in notes("torch.max(x, dim=0)"))
+    assert any("torch.amax" in n for n in notes("x.max(1)"))
+    assert not any("amax" in n for n in notes("x.max()"))
+    assert not any("amax" in n for n in notes("x.max(keepdim=True)"))
+    assert not any("amax" in n for n in notes("np.max(x, 0)"))
+
+
+def test_indices_are_nodes_with_spans() -> None:
+    text = "x[1:-1, ::2, 0]"
+    expr = parse(text).expr
+    assert isinstance(expr, Index) and expr.span == Span(0, len(text))
+    first, second, third = expr.items
+    assert isinstance(first, Slice) and first.span == Span(2, 6) and first.step is None
+    assert isinstance(first.stop, Neg) and first.stop.span == Span(4, 6)
+    assert isinstance(second, Slice) and (second.start, second.stop) == (None, None)
+    assert text[second.span.start : second.span.end] == "::2"
+    assert isinstance(third, Num) and third.span == Span(13, 14)
+    assert [type(n).__name__ for n in children(expr)] == ["Var", "Num", "Neg", "Num", "Num"]
+
+
+def test_positional_dim_is_a_keyword() -> None:
+    expr = parse("x.sum(0)").expr
+    assert isinstance(expr, Call) and expr.args == (Var("x", Span(0, 1)),)
+    assert [(k, shape(v)) for k, v in expr.kwargs] == [("dim", "0")]
 
 
 def test_keyword_arguments_are_numbers() -> None:
@@ -410,7 +530,13 @@ REFUSED = [
     ("chr(95)", 1, "unknown function 'chr'", None),
     ("getattr(x, 'a')", 1, "unknown function 'getattr'", None),
     ("preview(x)", 1, "unknown function 'preview'", None),
-    ("max(x, 1)", 1, "unknown function 'max'", "m*a*x"),
+    ("max(a, b)", 1, "max of two values (an elementwise maximum)", "largest element"),
+    ("torch.max(x, y)", 1, "elementwise maximum", None),
+    ("min(x)", 1, "unknown function 'min'", "min is not supported"),
+    ("maximum(x, y)", 1, "unknown function 'maximum'", "elementwise maximum is not supported"),
+    ("torch.maximum(x, y)", 1, "unknown name 'torch.maximum'", "elementwise maximum"),
+    ("product(x)", 1, "unknown function 'product'", None),
+    ("xmax(x)", 1, "unknown function 'xmax'", None),
     ("gamma(x)", 1, "unknown function 'gamma'", "Greek"),
     ("factorial2(10)", 1, "unknown function 'factorial2'", None),
     ("In(x)", 1, "unknown function 'In'", "did you mean ln (lower-case L)?"),
@@ -434,7 +560,51 @@ REFUSED = [
     ("cosh^-1 x", 1, "ambiguous", "acosh"),
     ("sqrt^-1(x)", 1, "ambiguous", "reciprocal"),
     ("[1, 2]", 1, "lists are values", "--at"),
-    ("x @ y", 3, "matrix products are not supported yet", None),
+    ("x + [1, 2]", 5, "lists are values", "--at"),
+    ("sum [1, 2]", 5, "lists are values", "--at"),
+    ("2 * ([1])", 6, "lists are values", "--at"),
+    ("|[1]|", 2, "lists are values", "--at"),
+    ("@x", 1, "expected a number", None),
+    ("x @", 4, "ends too early", None),
+    ("x @ @ y", 5, "expected a number", None),
+    ("x[1.5]", 3, "an index must be a whole number or a slice, not '1.5'", "x[1:3]"),
+    ("x[1e3]", 3, "not '1e3'", None),
+    ("x[i]", 3, "not 'i'", None),
+    ("x[i+1, 0]", 3, "not 'i+1'", None),
+    ("x[0, -a]", 6, "not '-a'", None),
+    ("x[1:a]", 3, "not '1:a'", None),
+    ("x[[0]]", 3, "not '[0]'", None),
+    ("x[(0)]", 3, "not '(0)'", None),
+    ("x[0 y]", 3, "not '0 y'", None),
+    ("x[dim=0]", 3, "not 'dim=0'", None),
+    ("x[--1]", 3, "not '--1'", None),
+    ("x[...]", 3, "'...' (Ellipsis) is not supported", "x[:, 0]"),
+    ("x[0, ...]", 6, "Ellipsis", None),
+    ("x[None]", 3, "Python keyword 'None'", "no None"),
+    ("x[]", 2, "empty index", None),
+    ("x[0,]", 4, "trailing comma", None),
+    ("x[,0]", 3, "expected an index before ','", None),
+    ("x[1:2:3:4]", 8, "at most two ':'", None),
+    ("x[0", 2, "'[' is never closed", None),
+    ("x[", 3, "ends too early", None),
+    ("x[0)", 4, "does not match the '['", None),
+    ("x[0]]", 5, "closes nothing", None),
+    ("2[0]", 1, "a number cannot be indexed", None),
+    ("pi[0]", 1, "a number cannot be indexed", None),
+    ("x:y", 2, "':' only appears in a slice", None),
+    ("x.T()", 2, "write .T without parentheses", ".t()"),
+    ("x.H", 2, "unknown method '.H()'", ".T"),
+    ("x.transpose(0, 2)", 1, "explain transposes matrices only", "x.T"),
+    ("torch.transpose(x, 1, 1)", 1, "transposes matrices only", None),
+    ("x.transpose(0)", 1, ".transpose() takes 0 or 2 arguments, not 1", None),
+    ("np.transpose(x, 1, 0)", 1, "np.transpose takes 1 argument, not 3", None),
+    ("x.matmul()", 1, ".matmul() takes 1 argument, not 0", None),
+    ("torch.dot(x)", 1, "torch.dot takes 2 arguments, not 1", None),
+    ("x.detach(1)", 1, ".detach() takes 0 arguments, not 1", None),
+    ("x.sum(y)", 7, "the second argument of .sum() is a dimension", "x.sum(0)"),
+    ("torch.sum(x, 1.5)", 14, "is a dimension: a whole number", "torch.sum(x, 0)"),
+    ("x.sum(0, dim=1)", 7, "dim= is given twice", None),
+    ("x.sum(0, 1)", 1, ".sum() takes 0 or 1 arguments, not 2", None),
     ("x'", 2, "prime marks are not part of an expression", "--wrt"),
     ("'a'*10**10", 1, "strings are not part of maths", None),
     ('f("x")', 3, "strings are not part of maths", None),
@@ -452,7 +622,8 @@ REFUSED = [
     ("½", 1, "VULGAR FRACTION ONE HALF", None),
     ("x_", 2, "subscript", None),
     ("sum(x, axis=0)", 8, "keyword argument 'axis=' is not supported", None),
-    ("sin(x, dim=0)", 8, "only accepted by sum and mean", None),
+    ("sin(x, dim=0)", 8, "only accepted by sum, mean, prod and max", None),
+    ("x.matmul(w, dim=0)", 13, "only accepted by sum, mean, prod and max", None),
     ("sum(x, dim=0, dim=1)", 15, "given twice", None),
     ("sum(x, dim=1.5)", 12, "whole number", None),
     ("mean(x, keepdim=2)", 17, "True or False", None),
@@ -502,6 +673,9 @@ LIMITED = {
     "65 absolute values": "|" * 65 + "x" + "|" * 65,
     "power tower of 66": "^".join(["x"] * 66),
     "70 factorials": "x" + "!" * 70,
+    "65 indexings": "x" + "[0]" * 65,
+    "65 nested index brackets": "x" + "[0" * 65 + "]" * 65,
+    "100 000 list brackets": "[" * 100_000,
     "1e1000000": "1e1000000",
     "1e401": "1e401",
     "101 digits": "1" * 101,
@@ -527,6 +701,7 @@ WITHIN = {
     "64 functions without brackets": "sin " * 63 + "x",
     "63 absolute values": "|" * 63 + "x" + "|" * 63,
     "power tower of 64": "^".join(["x"] * 64),
+    "64 indexings": "x" + "[0]" * 64,
     "9**9**9**9": "9**9**9**9",
     "10**10**10": "10**10**10",
     "1e400": "1e400",
@@ -631,7 +806,8 @@ def test_importing_the_parser_loads_no_engine() -> None:
 PIECES = ["x", "y", "2", "0.5", "1e3", "pi", "e", "α", "sin", "cos", "ln", "sqrt", "exp",
           "torch.exp", "np.sin", "+", "-", "*", "/", "^", "**", "!", "(", ")", "{", "}", "|",
           ",", " ", ".exp()", ".sum(dim=0)", "f(", "y(x)", "x²", "−", "×", "√", "_1", "=",
-          "'", "\\frac{", "}{", "\\sqrt", "$", ";", "\n", "ｘ", "х", "__"]  # fmt: skip
+          "'", "\\frac{", "}{", "\\sqrt", "$", ";", "\n", "ｘ", "х", "__", "@", "[", "]", ":",
+          "[0]", "[-1]", "[1:3]", "[:, 0]", ".T", ".max(0)", "...", "None"]  # fmt: skip
 
 
 @given(st.text(max_size=60))
@@ -668,6 +844,9 @@ def expressions() -> st.SearchStrategy[str]:
             inner.map(lambda s: f"-{s}"),
             inner.map(lambda s: f"|{s}|"),
             inner.map(lambda s: f"({s}).sum()"),
+            st.tuples(inner, inner).map(lambda t: f"({t[0]}) @ ({t[1]})"),
+            inner.map(lambda s: f"(x + {s})[0, -1:]"),
+            inner.map(lambda s: f"({s}).T.max(0)"),
         )
 
     return st.recursive(atoms, extend, max_leaves=12)

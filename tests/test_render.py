@@ -10,6 +10,7 @@ import explain
 from explain.render import FORMATS, render, renderable_types
 from explain.render.latex import escape as latex_escape
 from explain.render.markdown import code as md_code
+from explain.reports import CrossCheck, Graph
 from explain.steps import Derivation, Gradient
 
 EXT = {"text": "txt", "markdown": "md", "latex": "tex", "json": "json"}
@@ -32,7 +33,7 @@ def test_golden(case: str, fmt: str, golden) -> None:  # type: ignore[no-untyped
 
 
 def test_every_model_renders_in_every_format() -> None:
-    assert renderable_types() == {Derivation, Gradient}
+    assert renderable_types() == {Derivation, Gradient, CrossCheck, Graph}
     for fmt in FORMATS:
         for model in (CASES["poly"](), CASES["gradient"]()):
             assert render(model, fmt)  # type: ignore[arg-type]

@@ -34,13 +34,17 @@ _ALIASES = {
 FUNCTION_WORDS: Mapping[str, str] = _frozen({**{n: n for n in FUNCTIONS}, **_ALIASES})
 """Plain spellings of functions (a word, or √ ∛) -> canonical name in expr.FUNCTIONS."""
 
+_TENSOR_ALIASES = {"amax": "max", "t": "transpose"}
+"""Tensor spellings that are not plain words: torch.amax(x) is max; x.t() and torch.t(x)."""
+
 _TORCH = (
     "sin cos tan asin acos atan arcsin arccos arctan sinh cosh tanh asinh acosh atanh "
-    "arcsinh arccosh arctanh exp log log10 log2 sqrt abs sign sgn relu sigmoid erf sum mean"
+    "arcsinh arccosh arctanh exp log log10 log2 sqrt abs sign sgn relu sigmoid erf sum mean "
+    "prod max amax matmul dot t transpose detach"
 )
 _NUMPY = (
     "sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh exp log log10 "
-    "log2 sqrt cbrt abs sign sum mean"
+    "log2 sqrt cbrt abs sign sum mean prod max amax matmul dot transpose"
 )
 _MATH = (
     "sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp log log10 log2 sqrt cbrt erf "
@@ -48,10 +52,14 @@ _MATH = (
 )
 
 
+def _canonical(word: str) -> str:
+    return _TENSOR_ALIASES.get(word) or FUNCTION_WORDS[word]
+
+
 def _dotted() -> dict[str, str]:
     table: dict[str, str] = {}
     for prefix, words in (("torch", _TORCH), ("np", _NUMPY), ("numpy", _NUMPY), ("math", _MATH)):
-        table.update({f"{prefix}.{w}": FUNCTION_WORDS[w] for w in words.split()})
+        table.update({f"{prefix}.{w}": _canonical(w) for w in words.split()})
     for prefix in ("F", "torch.nn.functional"):
         table.update({f"{prefix}.{w}": w for w in ("relu", "sigmoid", "tanh")})
     table.update({"torch.special.expit": "sigmoid", "torch.special.erf": "erf"})
@@ -79,15 +87,21 @@ DOTTED_ROOTS = frozenset({"torch", "np", "numpy", "math", "F"})
 """Words that start a dotted name when a '.' and a letter follow them."""
 
 METHODS: Mapping[str, str] = _frozen(
-    {w: FUNCTION_WORDS[w] for w in _TORCH.split() if w not in ("sgn",)} | {"pow": "pow"}
+    {w: _canonical(w) for w in _TORCH.split() if w not in ("sgn",)} | {"pow": "pow"}
 )
-"""Tensor methods accepted after an operand: x.exp(), (x**2).sum(), x.pow(2)."""
+"""Tensor methods accepted after an operand: x.exp(), (x**2).sum(), x.pow(2), x.t()."""
+
+ATTRIBUTES: Mapping[str, str] = _frozen({"T": "transpose"})
+"""Tensor attributes written without brackets: x.T."""
 
 TWO_ARGUMENT_LOG = frozenset({"log", "math.log", "\\log"})
 """Spellings where log(x, b) means the logarithm of x to base b."""
 
-REDUCTIONS = frozenset({"sum", "mean"})
-"""The only functions that take keyword arguments (dim=<int>, keepdim=<True/False>)."""
+REDUCTIONS = frozenset({"sum", "mean", "prod", "max"})
+"""The only functions that take a dimension (dim=<int>, or an integer second argument) and
+keepdim=<True/False>."""
+
+REDUCTION_NAMES = "sum, mean, prod and max"
 
 KEYWORD_ARGUMENTS = frozenset({"dim", "keepdim"})
 
@@ -144,9 +158,24 @@ NOT_A_NUMBER = frozenset({"nan", "inf", "infinity", "infty", "oo", "zoo"})
 CONSTANT_WORDS = frozenset({"pi"})
 
 
+WHOLE_WORDS = frozenset({"prod", "max", "matmul", "dot", "transpose", "detach"})
+"""Tensor function names read only as a whole run of letters, never cut out of a longer one:
+`product` stays an unknown word rather than prod(u·c·t)."""
+
+FUNCTION_HINTS: Mapping[str, str] = _frozen(
+    {"maximum": "the elementwise maximum is not supported; max(x) is the largest element of x",
+     "minimum": "the elementwise minimum is not supported",
+     "min": "min is not supported; max(x) is the largest element of x",
+     "amin": "min is not supported; max(x) is the largest element of x",
+     "argmax": "argmax is not supported (it has no derivative)",
+     "amax": "write torch.amax(x), np.amax(x) or x.max()"}
+)  # fmt: skip
+"""Hints for unknown functions a tensor user is likely to write (also after torch. or np.)."""
+
+
 def known_words() -> frozenset[str]:
     """Every multi-letter word the splitter may cut out of a run of letters."""
-    words = {w for w in FUNCTION_WORDS if w.isascii() and w.isalpha()}
+    words = {w for w in FUNCTION_WORDS if w.isascii() and w.isalpha()} - WHOLE_WORDS
     return frozenset(words | GREEK_NAMES | CONSTANT_WORDS)
 
 

@@ -33,9 +33,8 @@ _CHAR_ERRORS: dict[str, tuple[str, str | None]] = {
         "'=' is not part of an expression",
         "give the expression alone (a leading 'y =' is dropped)",
     ),
-    "@": ("matrix products are not supported yet", None),
     "[": ("lists are values, not expressions", "give values with --at"),
-    "]": ("lists are values, not expressions", "give values with --at"),
+    ":": ("':' only appears in a slice such as x[1:3]", None),
     "\\": (
         "'\\' starts a LaTeX command",
         "LaTeX is read when the text has a backslash, or with --latex",
@@ -76,10 +75,12 @@ class Lexer(WordScanner):
             self._word()
         elif ch in OPERATORS:
             self._operator(ch)
-        elif ch in "({[" and (ch != "[" or self.latex):
+        elif ch in "({" or (ch == "[" and self._index_may_open()):
             self._open(ch)
-        elif ch in ")}]" and (ch != "]" or self.latex):
+        elif ch in ")}]":
             self._close(ch)
+        elif ch == ":" and self._in_index():
+            self._emit("op", ch, self.i, self.i + 1)
         elif ch in "|,√∛" or (ch == "_" and self._after_function()):
             kinds: dict[str, TokenKind] = {"|": "bar", ",": "comma", "_": "op"}
             self._emit(kinds.get(ch, "func"), ch, self.i, self.i + 1)
@@ -89,6 +90,20 @@ class Lexer(WordScanner):
             raise self._bad_char(self.i)
 
     # helpers
+
+    def _in_index(self) -> bool:
+        return bool(self.stack) and self.stack[-1][0] == "["
+
+    def _index_may_open(self) -> bool:
+        """x[0], (A@w)[0], x.T[0], |x|[0]; a list literal [1, 2] is a value, refused (inside an
+        index or after a bar the grammar names it itself)."""
+        last = self.tokens[-1] if self.tokens else None
+        after_operand = last is not None and (
+            last.kind in OPERAND_END
+            or last.kind == "bar"
+            or (last.kind == "method" and last.text in lx.ATTRIBUTES)
+        )
+        return self.latex or after_operand or self._in_index()
 
     def _after_function(self) -> bool:
         last = self.tokens[-1] if self.tokens else None
@@ -222,14 +237,26 @@ class Lexer(WordScanner):
 
     def _method(self) -> None:
         i = self.i
+        if self.s[i : i + 3] == "...":
+            hint = "write every index: x[:, 0]" if self._in_index() else None
+            raise self._error("'...' (Ellipsis) is not supported", i, i + 3, hint)
         j = self._scan(i + 1, IDENT)
         name = self.s[i + 1 : j]
         last = self.tokens[-1].kind if self.tokens else "end"
+        if last == "method" and self.tokens[-1].text in lx.ATTRIBUTES:
+            last = "close"
         if not name or name[0] in DIGITS or last not in OPERAND_END:
             raise self._error("unexpected '.'", i, i + 1, "remove it" if j == len(self.s) else None)
-        hint = "only maths methods such as .exp(), .sum(), .pow(n)"
+        hint = "only maths methods such as .exp(), .sum(), .pow(n), and .T"
         if name.startswith("_"):
             raise self._error(f"attribute '.{name}' is not allowed", i, j, hint)
+        if name in lx.ATTRIBUTES:
+            if self.s[j : j + 1] == "(":
+                raise self._error(
+                    f"write .{name} without parentheses", i, j + 1, f"or .{name.lower()}()"
+                )
+            self._emit("method", name, i, j)
+            return
         if name not in lx.METHODS:
             raise self._error(f"unknown method '.{name}()'", i, j, hint)
         if self.s[j : j + 1] != "(":

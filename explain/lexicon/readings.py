@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from explain.expr import Const, Div, Expr, Note, Num, Pow, Span, Var
+from explain.expr import Const, Div, Expr, Index, Note, Num, Pow, Span, Var
 
 CONVENTIONS = {
     "e": "e is Euler's number (2.718…)",
@@ -85,7 +85,9 @@ def implicit(source: str, left: Expr, right: Expr) -> Note | None:
 
 
 def bare_argument(source: str, start: int, spelling: str, arg: Expr) -> Note | None:
-    """sin x^2 -> "sin x^2 was read as sin(x^2)"; nothing for sin x or sin (x + 1)."""
+    """sin x^2 -> "sin x^2 was read as sin(x^2)"; nothing for sin x, sin x[0] or sin (x + 1)."""
+    if isinstance(arg, Index) and isinstance(arg.base, Var):
+        return None
     if isinstance(arg, Num | Var | Const) or not _bare(source, arg):
         return None
     whole = shown(source[start : arg.span.end])

@@ -24,8 +24,9 @@ class Token:
     """One token; `start`/`end` are offsets into the ORIGINAL text (before normalisation).
 
     text: num -> normalised literal; name -> canonical variable name; const -> "pi"/"e";
-    func -> spelling ("sin", "ln", "torch.exp", "√"); method -> "exp"; kw -> "dim";
-    op -> + - * / ^ ! _ ; open/close -> ( ) { } [ ]; bar -> |; comma -> ,; end -> "".
+    func -> spelling ("sin", "ln", "torch.exp", "√"); method -> "exp" (or "T" for x.T);
+    kw -> "dim"; op -> + - * / @ ^ ! _ and : (in an index); open/close -> ( ) { } [ ];
+    bar -> |; comma -> ,; end -> "".
     """
 
     kind: TokenKind
@@ -39,7 +40,7 @@ ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 IDENT = ASCII_LETTERS | DIGITS | {"_"}
 NAME_START = ASCII_LETTERS | {"_"}
 LETTERS = ASCII_LETTERS | frozenset(lx.GREEK_LETTERS) | {"π"}
-OPERATORS = frozenset("+-*/^!")
+OPERATORS = frozenset("+-*/^!@")
 CLOSER = {"(": ")", "{": "}", "[": "]"}
 OPERAND_END = frozenset({"num", "name", "const", "close"})
 

@@ -26,7 +26,10 @@ from explain.lexicon.scanner import (
 
 
 def split_letters(run: str) -> tuple[tuple[int, int], ...]:
-    """Cut a run of letters into words: at each place the longest known word, else one letter."""
+    """Cut a run of letters into words: at each place the longest known word, else one letter
+    (a tensor word such as max or dot only as the whole run)."""
+    if run in lx.WHOLE_WORDS:
+        return ((0, len(run)),)
     pieces: list[tuple[int, int]] = []
     i = 0
     while i < len(run):
@@ -111,6 +114,8 @@ class WordScanner(Scanner):
             return True
         if ident in lx.PYTHON_WORDS:
             hint = "write λ (or lamda) for the Greek letter" if ident == "lambda" else None
+            if self.stack and self.stack[-1][0] == "[":
+                hint = "indices are whole numbers or slices such as 1:3 (no None or new axes)"
             raise self._error(f"Python keyword '{ident}' is not maths", word.start, end, hint)
         if ident.lower() in lx.NOT_A_NUMBER:
             raise self._error(
@@ -128,7 +133,7 @@ class WordScanner(Scanner):
         if ident not in lx.KEYWORD_ARGUMENTS:
             raise self._error(
                 f"keyword argument '{ident}=' is not supported", word.start, after + 1,
-                "only dim= and keepdim= (in sum and mean)",
+                f"only dim= and keepdim= (in {lx.REDUCTION_NAMES})",
             )  # fmt: skip
         self._emit("kw", ident, word.start, after + 1)
         return True
@@ -184,6 +189,7 @@ class WordScanner(Scanner):
             hint = f"for a product write {'*'.join(self.s[a:b] for a, b in pieces)}*(…)"
         if letters in lx.GREEK_FUNCTION_NAMES:
             hint = f"{letters} is read as a Greek letter here; for a product write {letters}*(…)"
+        hint = lx.FUNCTION_HINTS.get(letters, hint)
         return self._error(f"unknown function '{letters}'", word.start, word.letters_end, hint)
 
     def _emit_pieces(self, word: _Word, pieces: list[tuple[int, int]]) -> None:
@@ -242,12 +248,11 @@ class WordScanner(Scanner):
         elif name in lx.DOTTED_CONSTANTS:
             self._emit("const", lx.DOTTED_CONSTANTS[name], i, j)
         else:
+            hint = lx.FUNCTION_HINTS.get(name.rpartition(".")[2])
             raise self._error(
-                f"unknown name '{name}'",
-                i,
-                j,
-                "known: torch.exp, np.sin, math.log, F.relu, torch.pi ...",
-            )
+                f"unknown name '{name}'", i, j,
+                hint or "known: torch.exp, np.sin, math.log, F.relu, torch.pi ...",
+            )  # fmt: skip
 
 
 def _letter_like(letters: str) -> bool:

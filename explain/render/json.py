@@ -10,8 +10,10 @@ from typing import Any
 from explain.expr import Parsed, variables
 from explain.render import latex as tex
 from explain.render import text
+from explain.render.arrays import to_lists
 from explain.render.notation import explicit, latex, pretty, sym_latex, sym_plain, sym_text
 from explain.render.outline import Line, outline
+from explain.reports import CrossCheck, Graph, InputCheck
 from explain.steps import Derivation, Gradient, PointValue, Stage
 
 SCHEMA = 1
@@ -119,3 +121,96 @@ RENDERS: dict[type, Callable[[Any], str]] = {
     Derivation: render_derivation,
     Gradient: render_gradient,
 }
+
+
+# --- cross-check and graph ----------------------------------------------------------------------
+
+MAX_JSON_ELEMENTS = 10_000
+"""Arrays larger than this are given as a summary (shape, sampled elements), not in full."""
+
+
+def array_field(array: Any, indices: Any = None) -> Any:
+    """Nested lists (None for non-finite values); a large array as {shape, flat_indices, values}."""
+    if indices is not None:
+        return {"flat_indices": [int(k) for k in indices], "values": to_lists(array)}
+    if array.size <= MAX_JSON_ELEMENTS:
+        return to_lists(array)
+    flat = array.ravel()
+    head = list(range(min(flat.size, 10)))
+    return {
+        "shape": list(array.shape),
+        "flat_indices": head,
+        "values": [to_lists(flat[k]) for k in head],
+    }
+
+
+def graph_fields(g: Graph) -> dict[str, Any]:
+    return {
+        "output": g.output,
+        "nodes": [
+            {
+                "id": n.id,
+                "name": n.name,
+                "kind": n.kind,
+                "rule": n.rule,
+                "local_derivative": n.local[0],
+                "local_derivative_latex": n.local[1],
+                "expression": n.expression,
+                "inputs": list(n.inputs),
+                "shape": list(n.shape),
+                "requires_grad": n.requires_grad,
+                "is_leaf": n.is_leaf,
+            }
+            for n in g.nodes
+        ],
+    }
+
+
+def _fd_field(i: InputCheck) -> Any:
+    if i.fd_indices.size == i.exact.size:
+        return array_field(i.finite_difference.reshape(i.exact.shape))
+    return array_field(i.finite_difference, i.fd_indices)
+
+
+def render_crosscheck(c: CrossCheck) -> str:
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "kind": "crosscheck",
+        **parsed_fields(c.parsed),
+        "wrt": list(c.wrt),
+        "dtype": c.dtype,
+        "form": c.form,
+        "formulas": [
+            {
+                "input": f.name,
+                "index": f.index,
+                "expression": sym_plain(f.expression),
+                "latex": sym_latex(f.expression),
+            }
+            for f in c.formulas
+        ],
+        "output": c.output,
+        "values": {i.name: array_field(i.value) for i in c.inputs},
+        "exact_gradient": {i.name: array_field(i.exact) for i in c.inputs},
+        "autograd_gradient": {i.name: array_field(i.autograd) for i in c.inputs},
+        "finite_difference_gradient": {i.name: _fd_field(i) for i in c.inputs},
+        "finite_difference_error": {i.name: float(i.fd_error.max(initial=0.0)) for i in c.inputs},
+        "max_abs_error": max((i.max_abs_error for i in c.inputs), default=0.0),
+        "max_rel_error": max((i.max_rel_error for i in c.inputs), default=0.0),
+        "finite_difference_max_abs_error": max((i.fd_max_abs_error for i in c.inputs), default=0.0),
+        "tolerance": c.tolerance,
+        "verdict": c.verdict,
+        "summary": c.summary,
+        "notes": list(c.notes),
+        "graph": graph_fields(c.graph),
+        "derivations": [derivation_fields(d) for d in c.derivations],
+    }
+    return dumps(data)
+
+
+def render_graph(g: Graph) -> str:
+    return dumps({"schema": SCHEMA, "kind": "graph", "input": g.source, **graph_fields(g)})
+
+
+RENDERS[CrossCheck] = render_crosscheck
+RENDERS[Graph] = render_graph

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any, assert_never
 
 from explain.expr import Parsed, variables
+from explain.render.arrays import nested, number, shape_text
+from explain.render.graph import to_tikz
 from explain.render.notation import (
     P_NEG,
     P_POW,
@@ -18,6 +20,7 @@ from explain.render.notation import (
 )
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
 from explain.render.text import checked_suffix, ordinal
+from explain.reports import CrossCheck, GradientFormula, Graph, InputCheck
 from explain.steps import Derivation, Gradient, PointValue
 
 LATEX_SPECIALS = {
@@ -160,3 +163,61 @@ RENDERS: dict[type, Callable[[Any], str]] = {
     Derivation: render_derivation,
     Gradient: render_gradient,
 }
+
+
+# --- cross-check and graph ----------------------------------------------------------------------
+
+
+def formula_math(f: GradientFormula) -> str:
+    """∂f/∂x_{ij} = ... (any element) or ∂f/∂x[0,1] = ... (one element)."""
+    index = (
+        f"_{{{f.index}}}" if f.index and "," not in f.index else (f"[{f.index}]" if f.index else "")
+    )
+    return (
+        rf"\frac{{\partial f}}{{\partial {latex_name(f.name)}{index}}} = {sym_latex(f.expression)}"
+    )
+
+
+def _tt(text: str) -> str:
+    return rf"\texttt{{{escape(text)}}}"
+
+
+def _answer_rows(i: InputCheck) -> list[str]:
+    everything = i.fd_indices.size == i.exact.size
+    fd = nested(i.finite_difference.reshape(i.exact.shape) if everything else i.finite_difference)
+    fd_error = number(float(i.fd_error.max(initial=0.0)))
+    return [
+        rf"value of {_tt(i.name)} ({escape(shape_text(i.shape))}) & {_tt(nested(i.value))} \\",
+        rf"exact (SymPy $\to$ NumPy) & {_tt(nested(i.exact))} \\",
+        rf"autograd ({_tt(i.name + '.grad')}) & {_tt(nested(i.autograd))} \\",
+        rf"finite differences & {_tt(fd)} $\pm$ {escape(fd_error)} \\",
+        rf"max abs / rel difference & {escape(number(i.max_abs_error))} / "
+        rf"{escape(number(i.max_rel_error))} \\",
+    ]
+
+
+def render_crosscheck(c: CrossCheck) -> str:
+    lines = ["% explain: cross-check (needs \\usepackage{amsmath,tikz})"]
+    lines += [rf"\[ {formula_math(f)} \]" for f in c.formulas]
+    lines += parsed_lines(c.parsed)
+    lines += [r"\begin{tabular}{ll}", r"\hline"]
+    for i in c.inputs:
+        lines += [*_answer_rows(i), r"\hline"]
+    lines += [
+        r"\end{tabular}\par",
+        rf"\noindent\textbf{{Verdict}}: {escape(c.verdict)}: {escape(c.summary)}\par",
+    ]
+    lines += [rf"\noindent Note: {escape(n)}\par" for n in c.notes]
+    lines += ["", r"\paragraph{The graph PyTorch built}", to_tikz(c.graph)]
+    partial = len(c.derivations) > 1
+    for d in c.derivations:
+        lines += ["", headline(d, partial), *body(d, partial)]
+    return "\n".join(lines) + "\n"
+
+
+def render_graph(g: Graph) -> str:
+    return "% explain: autograd graph (needs \\usepackage{tikz})\n" + to_tikz(g) + "\n"
+
+
+RENDERS[CrossCheck] = render_crosscheck
+RENDERS[Graph] = render_graph

@@ -8,9 +8,12 @@ from typing import Any
 
 from explain.expr import Parsed, variables
 from explain.render import latex as tex
+from explain.render.arrays import nested, number, shape_text
+from explain.render.graph import to_mermaid
 from explain.render.notation import explicit, latex, latex_name, sym_latex
 from explain.render.outline import D, Line, Prose, Result, Written, outline
 from explain.render.text import checked_suffix, ordinal
+from explain.reports import CrossCheck, Graph, InputCheck
 from explain.steps import Derivation, Gradient, PointValue
 
 MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
@@ -101,3 +104,45 @@ RENDERS: dict[type, Callable[[Any], str]] = {
     Derivation: render_derivation,
     Gradient: render_gradient,
 }
+
+
+# --- cross-check and graph ----------------------------------------------------------------------
+
+
+def _answer_rows(i: InputCheck) -> list[str]:
+    everything = i.fd_indices.size == i.exact.size
+    fd = nested(i.finite_difference.reshape(i.exact.shape) if everything else i.finite_difference)
+    where = "" if everything else f" (at {i.fd_indices.size} sampled elements)"
+    fd_error = number(float(i.fd_error.max(initial=0.0)))
+    name = escape(i.name)
+    return [
+        f"| value of {name} ({shape_text(i.shape)}) | {code(nested(i.value))} |",
+        f"| exact (SymPy → NumPy) | {code(nested(i.exact))} |",
+        f"| autograd ({code(i.name + '.grad')}) | {code(nested(i.autograd))} |",
+        f"| finite differences{where} | {code(fd)} ± {fd_error} |",
+        f"| max abs / rel difference, exact vs autograd | {number(i.max_abs_error)} / "
+        f"{number(i.max_rel_error)} |",
+    ]
+
+
+def render_crosscheck(c: CrossCheck) -> str:
+    lines = [*parsed_lines(c.parsed), ""]
+    lines += [f"$${tex.formula_math(f)}$$" for f in c.formulas]
+    lines += ["", "| | |", "|---|---|"]
+    for i in c.inputs:
+        lines += _answer_rows(i)
+    lines += ["", f"**Verdict:** {escape(c.verdict)}: {escape(c.summary)}", ""]
+    lines += [f"> Note: {escape(n)}" for n in c.notes]
+    lines += ["", "**The graph PyTorch built**", "", "```mermaid", to_mermaid(c.graph), "```"]
+    partial = len(c.derivations) > 1
+    for d in c.derivations:
+        lines += ["", headline(d, partial), "", *body(d, partial)]
+    return _joined(lines)
+
+
+def render_graph(g: Graph) -> str:
+    return _joined(["```mermaid", to_mermaid(g), "```"])
+
+
+RENDERS[CrossCheck] = render_crosscheck
+RENDERS[Graph] = render_graph

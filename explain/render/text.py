@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, assert_never
 
 from explain.expr import Parsed, variables
+from explain.render.arrays import nested, shape_text
 from explain.render.notation import (
     P_NEG,
     P_POW,
@@ -17,7 +18,8 @@ from explain.render.notation import (
     sym_text,
 )
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
-from explain.steps import Derivation, Gradient, PointValue
+from explain.reports import CrossCheck, GradientFormula, Graph, GraphNode, InputCheck
+from explain.steps import RULE_TITLES, Derivation, Gradient, PointValue
 
 ORDINALS = ("first", "second", "third")
 
@@ -164,3 +166,92 @@ RENDERS: dict[type, Callable[[Any], str]] = {
     Derivation: render_derivation,
     Gradient: render_gradient,
 }
+
+
+# --- cross-check and graph ----------------------------------------------------------------------
+
+
+def formula_line(f: GradientFormula) -> str:
+    index = f"_{f.index}" if f.index and "," not in f.index else (f"[{f.index}]" if f.index else "")
+    return f"∂f/∂{display_name(f.name)}{index} = {sym_text(f.expression)}"
+
+
+def check_lines(c: CrossCheck) -> list[str]:
+    """The three answers per input, the differences, the verdict."""
+    out: list[str] = []
+    for i in c.inputs:
+        out += [
+            "",
+            f"{display_name(i.name)} = {nested(i.value)}   ({shape_text(i.shape)}, {c.dtype})",
+        ]
+        out += _answer_lines(i)
+    out += ["", f"verdict: {c.verdict}: {c.summary}"]
+    out += [f"note: {n}" for n in c.notes]
+    return out
+
+
+def _answer_lines(i: InputCheck) -> list[str]:
+    everything = i.fd_indices.size == i.exact.size
+    fd = nested(i.finite_difference.reshape(i.exact.shape) if everything else i.finite_difference)
+    where = "" if everything else f"at {i.fd_indices.size} sampled elements, "
+    beyond = "" if i.fd_within_error else " (beyond its error estimate)"
+    label = f"autograd ({display_name(i.name)}.grad)"
+    return [
+        f"  {'exact (SymPy → NumPy)':<24} {nested(i.exact)}",
+        f"  {label:<24} {nested(i.autograd)}",
+        f"  {'finite differences':<24} {fd}   ({where}central, error ≤ {short(i.fd_error)})",
+        f"  exact vs autograd: max difference {short(i.max_abs_error)}"
+        f" (relative {short(i.max_rel_error)}); exact vs finite differences: "
+        f"{short(i.fd_max_abs_error)}{beyond}",
+    ]
+
+
+def short(x: Any) -> str:
+    """An error size in two significant digits (the largest, for an array)."""
+    value = float(x.max(initial=0.0)) if hasattr(x, "max") else float(x)
+    return "0" if value == 0 else f"{value:.2g}"
+
+
+def graph_lines(g: Graph) -> list[str]:
+    out = [
+        f"graph PyTorch built, in the order written (backward runs from {g.output} to the leaves):"
+    ]
+    rows = [(n.id, n.name, n.expression, _node_about(n), n.inputs) for n in g.nodes]
+    widths = [max(len(r[k]) for r in rows) for k in range(3)]
+    for node_id, name, expression, about, inputs in rows:
+        to = f"  -> {', '.join(inputs)}" if inputs else ""
+        out.append(
+            f"  {node_id:<{widths[0]}}  {name:<{widths[1]}}  {expression:<{widths[2]}}  {about}{to}"
+        )
+    return out
+
+
+def _node_about(n: GraphNode) -> str:
+    rule = RULE_TITLES.get(n.rule, n.rule.replace("_", " "))
+    if n.kind == "op":
+        return f"{rule}: {n.local[0]}"
+    flags = "requires_grad" if n.requires_grad else "no grad"
+    return f"{'leaf' if n.is_leaf else 'non-leaf'}, {flags}, {shape_text(n.shape)}: {n.local[0]}"
+
+
+def render_crosscheck(c: CrossCheck) -> str:
+    lines = parsed_lines(c.parsed)
+    lines += [formula_line(f) for f in c.formulas]
+    if c.form == "elementwise" and any(i.shape for i in c.inputs):
+        lines[-1] += "   (elementwise: the same formula for every element)"
+    elif c.form == "per-element":
+        lines.append("(per element: differentiated with respect to each element of the tensors)")
+    lines += check_lines(c)
+    lines += ["", *graph_lines(c.graph)]
+    partial = len(c.derivations) > 1
+    for d in c.derivations:
+        lines += ["", headline(d, partial), *derivation_body(d, partial)]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_graph(g: Graph) -> str:
+    return "\n".join(graph_lines(g)) + "\n"
+
+
+RENDERS[CrossCheck] = render_crosscheck
+RENDERS[Graph] = render_graph

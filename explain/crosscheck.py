@@ -1,0 +1,336 @@
+"""The three answers side by side: exact (SymPy → NumPy), PyTorch autograd, finite differences.
+
+Elementwise expressions (f applied to every element, optionally summed or averaged over the
+whole tensor) take the scalar Derivation of f and evaluate it on every element, so symbolic work
+does not grow with the tensor. Anything else (matmul, dot, transpose, indexing, reductions along
+a dim, products of sums...) is derived per element on small tensors (explain.elements).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy
+
+from explain import limits
+from explain.autograd import run as run_autograd
+from explain.elements import element_name, element_symbols, gradient_expressions, symbolic_tensor
+from explain.errors import UsageError
+from explain.expr import FUNCTIONS, Call, Expr, Index, Parsed, children, variables
+from explain.finite import Estimate, central, sample_indices
+from explain.reports import CrossCheck, GradientFormula, InputCheck
+from explain.rules import derive
+from explain.steps import Derivation
+from explain.symbolic import symbol, to_sympy
+from explain.values import Value
+from explain.vectorised import Program
+
+Array = Any
+TOLERANCE = {"float64": (1e-9, 1e-12), "float32": (1e-5, 1e-6)}
+"""dtype -> (relative, absolute) tolerance for exact vs autograd."""
+TENSOR_FUNCS = frozenset(n for n, f in FUNCTIONS.items() if f.family in ("tensor", "reduction"))
+SUBSCRIPTS = "ijklmnop"
+
+
+@dataclass(frozen=True, slots=True)
+class Exact:
+    """The exact side: gradients per input, FD estimates per input, formulas, derivations."""
+
+    gradients: dict[str, Array]
+    estimates: dict[str, tuple[Array, Estimate]]
+    formulas: tuple[GradientFormula, ...]
+    derivations: tuple[Derivation, ...]
+    form: str
+
+
+def crosscheck(
+    parsed: Parsed,
+    values: Sequence[Value],
+    wrt: Sequence[str] | None = None,
+    *,
+    dtype: str = "float64",
+) -> CrossCheck:
+    """Compare the exact gradient, PyTorch's x.grad and finite differences at the given values."""
+    env = {v.name: np.asarray(v.array, dtype=np.float64) for v in values}
+    names = _check_names(parsed, env)
+    targets = tuple(wrt) if wrt else names
+    run = run_autograd(parsed.expr, env, targets, dtype=dtype, source=parsed.source)
+    reduction, field = _elementwise_field(parsed.expr)
+    if field is not None:
+        exact = _elementwise(parsed, env, targets, reduction, field)
+    else:
+        exact = _per_element(parsed.expr, env, targets)
+    auto = dict(run.gradients)
+    inputs = tuple(_compare(name, env[name], exact, auto[name], dtype) for name in targets)
+    kinks = _kinks(parsed, env)
+    output = float(np.sum(run.output))
+    if not math.isfinite(output):
+        kinks = (*kinks, "a value outside the function's real domain")
+    verdict, summary = _verdict(inputs, kinks, dtype)
+    return CrossCheck(
+        parsed=parsed, wrt=targets, form=exact.form, formulas=exact.formulas,  # type: ignore[arg-type]
+        derivations=exact.derivations, inputs=inputs, output=output,
+        dtype=dtype, tolerance=TOLERANCE[dtype][0], verdict=verdict, summary=summary,  # type: ignore[arg-type]
+        notes=tuple(dict.fromkeys(run.notes)), graph=run.graph,
+    )  # fmt: skip
+
+
+def _check_names(parsed: Parsed, env: Mapping[str, Array]) -> tuple[str, ...]:
+    names = variables(parsed.expr)
+    missing = [n for n in names if n not in env]
+    if missing:
+        raise UsageError(f"--at gives no value for {', '.join(missing)}")
+    extra = [n for n in env if n not in names]
+    if extra:
+        raise UsageError(f"{', '.join(extra)} does not appear in the expression")
+    return names
+
+
+# --- which path -------------------------------------------------------------------------------
+
+
+def _elementwise_field(expr: Expr) -> tuple[str | None, Expr | None]:
+    """(reduction, f) when expr is f or sum(f)/mean(f) over the whole tensor with f elementwise."""
+    if isinstance(expr, Call) and expr.func in ("sum", "mean") and not expr.kwargs:
+        inner = expr.args[0]
+        return (expr.func, inner) if _is_elementwise(inner) else (None, None)
+    return (None, expr) if _is_elementwise(expr) else (None, None)
+
+
+def _is_elementwise(expr: Expr) -> bool:
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Index) or (isinstance(node, Call) and node.func in TENSOR_FUNCS):
+            return False
+        stack.extend(children(node))
+    return True
+
+
+# --- elementwise: one scalar derivation, evaluated on every element -------------------------
+
+
+def _elementwise(
+    parsed: Parsed, env: Mapping[str, Array], wrt: Sequence[str], reduction: str | None, field: Expr
+) -> Exact:
+    full = np.broadcast_shapes(*(np.shape(a) for a in env.values()))
+    scale = 1.0 / math.prod(full) if reduction == "mean" else 1.0
+    derivations = tuple(derive(parsed, name) for name in wrt)
+    program = Program.compile([d.result for d in derivations])
+    grads = {}
+    for name, raw in zip(wrt, program.run(env), strict=True):
+        shape = np.shape(env[name])
+        grad = raw if raw.shape == shape else _reduce_to(np.broadcast_to(raw, full), shape)
+        if scale != 1.0:
+            grad = np.multiply(grad, scale, out=grad if grad.flags.writeable else None)
+        grads[name] = grad
+    f = Program.compile([to_sympy(field)])
+    estimates = {name: _fd_elementwise(f, env, name, full, scale, reduction) for name in wrt}
+    formulas = tuple(_elementwise_formula(d, env, full, scale) for d in derivations)
+    return Exact(grads, estimates, formulas, derivations, "elementwise")
+
+
+def _reduce_to(grad: Array, shape: tuple[int, ...]) -> Array:
+    """Sum a broadcast gradient back to the input's shape (as autograd does)."""
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+    )
+    reduced = np.sum(grad, axis=axes, keepdims=True) if axes else grad
+    return np.asarray(reduced).reshape(shape)
+
+
+def _fd_elementwise(
+    f: Program, env: Mapping[str, Array], name: str, full: tuple[int, ...], scale: float,
+    reduction: str | None,
+) -> tuple[Array, Estimate]:  # fmt: skip
+    x = env[name]
+    if np.shape(x) != full:  # a broadcast input: perturb it and re-evaluate the whole sum
+        return _fd_whole(f, env, name, reduction)
+    idx = sample_indices(x.size, limits.FD_SAMPLE)
+    where = np.unravel_index(idx, full) if full else ()
+    sampled = {k: np.broadcast_to(v, full)[where] for k, v in env.items()}
+
+    def plus_minus(h: Array) -> tuple[Array, Array]:
+        up = f.run({**sampled, name: sampled[name] + h})[0]
+        down = f.run({**sampled, name: sampled[name] - h})[0]
+        return up * scale, down * scale
+
+    return idx, central(plus_minus, sampled[name])
+
+
+def _fd_whole(
+    f: Program, env: Mapping[str, Array], name: str, reduction: str | None
+) -> tuple[Array, Estimate]:
+    total = np.mean if reduction == "mean" else np.sum
+    return _fd_by_evaluation(lambda e: float(total(f.run(e)[0])), env, name)
+
+
+def _fd_by_evaluation(value: Any, env: Mapping[str, Array], name: str) -> tuple[Array, Estimate]:
+    """Perturb sampled elements one at a time and evaluate the whole function (small inputs)."""
+    x = np.asarray(env[name], dtype=np.float64)
+    idx = sample_indices(x.size, limits.FD_SAMPLE)
+    values, errors = [], []
+    for k in idx:
+
+        def plus_minus(h: Array, k: int = int(k)) -> tuple[Array, Array]:
+            results = []
+            for sign in (1.0, -1.0):
+                moved = x.copy()
+                moved.flat[k] += sign * float(h)
+                results.append(np.float64(value({**env, name: moved})))
+            return results[0], results[1]
+
+        estimate = central(plus_minus, x.flat[k])
+        values.append(float(estimate.value))
+        errors.append(float(estimate.error))
+    return idx, Estimate(np.array(values), np.array(errors))
+
+
+def _elementwise_formula(
+    d: Derivation, env: Mapping[str, Array], full: tuple[int, ...], scale: float
+) -> GradientFormula:
+    index = SUBSCRIPTS[: len(full)]
+    subs = {symbol(n): symbol(f"{n}_{index}") for n, a in env.items() if np.ndim(a) and index}
+    expression = d.result.subs(subs) if subs else d.result
+    if scale != 1.0:
+        expression = sympy.Rational(1, math.prod(full)) * expression
+    return GradientFormula(d.var, index if np.ndim(env[d.var]) else "", expression)
+
+
+# --- per element (small tensors) ---------------------------------------------------------------
+
+
+def _per_element(expr: Expr, env: Mapping[str, Array], wrt: Sequence[str]) -> Exact:
+    symbols = {name: element_symbols(name, np.shape(a)) for name, a in env.items()}
+    output = symbolic_tensor(expr, symbols)
+    grads_sym = gradient_expressions(output, symbols, wrt)
+    flat_env = {
+        element_name(name, index): np.float64(a[index])
+        for name, a in env.items() for index in np.ndindex(np.shape(a))
+    }  # fmt: skip
+    order = [(name, index) for name in wrt for index in np.ndindex(np.shape(env[name]))]
+    program = Program.compile([grads_sym[name][index] for name, index in order])
+    results = program.run(flat_env)
+    grads = {name: np.zeros(np.shape(env[name])) for name in wrt}
+    for (name, index), value in zip(order, results, strict=True):
+        grads[name][index] = float(value)
+    total = Program.compile([sympy.Add(*np.asarray(output, dtype=object).ravel().tolist())])
+    estimates = {name: _fd_elements(total, flat_env, name, np.shape(env[name])) for name in wrt}
+    formulas = tuple(
+        GradientFormula(name, ",".join(map(str, index)), grads_sym[name][index])
+        for name in wrt for index in list(np.ndindex(np.shape(env[name])))[:4]
+    )  # fmt: skip
+    return Exact(grads, estimates, formulas, (), "per-element")
+
+
+def _fd_elements(
+    total: Program, flat_env: Mapping[str, Array], name: str, shape: tuple[int, ...]
+) -> tuple[Array, Estimate]:
+    indices = list(np.ndindex(shape))
+    picked = sample_indices(len(indices), limits.FD_SAMPLE)
+    values, errors = [], []
+    for k in picked:
+        key = element_name(name, indices[int(k)])
+
+        def plus_minus(h: Array, key: str = key) -> tuple[Array, Array]:
+            up = total.run({**flat_env, key: flat_env[key] + h})[0]
+            down = total.run({**flat_env, key: flat_env[key] - h})[0]
+            return up, down
+
+        estimate = central(plus_minus, np.float64(flat_env[key]))
+        values.append(float(estimate.value))
+        errors.append(float(estimate.error))
+    return picked, Estimate(np.array(values), np.array(errors))
+
+
+# --- comparison and verdict --------------------------------------------------------------------
+
+
+def _compare(name: str, value: Array, exact: Exact, autograd: Array, dtype: str) -> InputCheck:
+    e = np.asarray(exact.gradients[name], dtype=np.float64)
+    a = np.asarray(autograd, dtype=np.float64).reshape(e.shape)
+    idx, estimate = exact.estimates[name]
+    with np.errstate(all="ignore"):
+        diff = np.abs(e - a)
+        scale = np.maximum(np.abs(e), np.abs(a))
+        finite = np.isfinite(diff)
+        max_abs = float(np.max(diff[finite], initial=0.0))
+        rel = np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), 0.0)
+        max_rel = float(np.max(rel[finite], initial=0.0))
+        e_at = e.ravel()[idx]
+        fd_diff = np.abs(estimate.value - e_at)
+        fd_ok = bool(
+            np.all((fd_diff <= 3 * estimate.error + TOLERANCE[dtype][1]) | ~np.isfinite(e_at))
+        )
+    return InputCheck(
+        name=name, shape=tuple(np.shape(value)), value=value, exact=e, autograd=a,
+        finite_difference=estimate.value, fd_error=estimate.error, fd_indices=idx,
+        max_abs_error=max_abs, max_rel_error=max_rel,
+        fd_max_abs_error=float(np.max(fd_diff[np.isfinite(fd_diff)], initial=0.0)),
+        fd_within_error=fd_ok,
+    )  # fmt: skip
+
+
+def _agrees(check: InputCheck, dtype: str) -> bool:
+    rtol, atol = TOLERANCE[dtype]
+    e, a = check.exact, check.autograd
+    with np.errstate(all="ignore"):
+        close = np.abs(e - a) <= rtol * np.maximum(np.abs(e), np.abs(a)) + atol
+        same_special = (np.isnan(e) & np.isnan(a)) | (np.isinf(e) & (e == a))
+    return bool(np.all(close | same_special))
+
+
+def _kinks(parsed: Parsed, env: Mapping[str, Array]) -> tuple[str, ...]:
+    """The kinks (|u|, sign, relu/max, min with argument 0 or a tie) the values fall on.
+
+    PyTorch's notes (explain.autograd) already say what torch returns there; these only decide
+    the verdict, so each kind is named once.
+    """
+    if not _is_elementwise(parsed.expr):
+        return ()
+    kinds: dict[str, None] = {}
+    for atom in to_sympy(parsed.expr).atoms(sympy.Abs, sympy.sign, sympy.Max, sympy.Min):
+        inner = atom.args[0] if len(atom.args) == 1 else atom.args[0] - atom.args[1]
+        at = Program.compile([inner]).run(env)[0]
+        if np.any(at == 0):
+            kinds[KINKS.get(type(atom).__name__, type(atom).__name__)] = None
+    return tuple(kinds)
+
+
+KINKS = {
+    "Abs": "a kink of |u| (u = 0)",
+    "sign": "the jump of sign(u) (u = 0)",
+    "Max": "a kink of relu/max (a tie)",
+    "Min": "a kink of min (a tie)",
+}
+
+
+def _verdict(inputs: Sequence[InputCheck], kinks: Sequence[str], dtype: str) -> tuple[str, str]:
+    rtol = TOLERANCE[dtype][0]
+    singular = any(not np.all(np.isfinite(c.exact)) for c in inputs)
+    if kinks or singular:
+        where = f"{', '.join(kinks)}" if kinks else "a point where the derivative is not finite"
+        return "differs by convention", (
+            f"the values include {where}, where the derivative is undefined; PyTorch returns "
+            "a conventional value there (see the notes), so this is a convention, not a bug"
+        )
+    bad_auto = [c for c in inputs if not _agrees(c, dtype)]
+    bad_fd = [c for c in inputs if not c.fd_within_error]
+    if not bad_auto and not bad_fd:
+        return "agree", f"all three agree within {rtol:g}"
+    if bad_auto:
+        worst = max(bad_auto, key=lambda c: c.max_rel_error)
+        return "disagree", (
+            f"exact and autograd differ for {worst.name}: max |difference| "
+            f"{worst.max_abs_error:.3g}, relative {worst.max_rel_error:.3g} (tolerance {rtol:g})"
+        )
+    worst = max(bad_fd, key=lambda c: c.fd_max_abs_error)
+    return "disagree", (
+        f"exact and autograd agree; finite differences for {worst.name} are off by "
+        f"{worst.fd_max_abs_error:.3g}, beyond their error estimate"
+    )
