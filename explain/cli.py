@@ -201,11 +201,12 @@ def graph(
     from explain.render import render
 
     model = api.graph(_expression_argument(expression), at, latex=True if force_latex else None)
-    if fmt in ("svg", "png"):
+    if fmt in {"svg", "png"}:
         if output is None:
             raise UsageError(f"--format {fmt} writes a file: give -o FILE")
+        image = pictures.to_image(model, "svg" if fmt == "svg" else "png")
         with open(output, "wb") as sink:
-            sink.write(pictures.to_image(model, fmt))
+            sink.write(image)
         return
     text = {
         "dot": pictures.to_dot,

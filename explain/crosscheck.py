@@ -32,6 +32,8 @@ from explain.vectorised import Program
 Array = Any
 TOLERANCE = {"float64": (1e-9, 1e-12), "float32": (1e-5, 1e-6)}
 """dtype -> (relative, absolute) tolerance for exact vs autograd."""
+CHUNK = 1 << 17
+"""Elements per chunk when comparing large gradients."""
 TENSOR_FUNCS = frozenset(n for n, f in FUNCTIONS.items() if f.family in ("tensor", "reduction"))
 SUBSCRIPTS = "ijklmnop"
 
@@ -122,7 +124,7 @@ def _elementwise(
     derivations = tuple(derive(parsed, name) for name in wrt)
     program = Program.compile([d.result for d in derivations])
     grads = {}
-    for name, raw in zip(wrt, program.run(env), strict=True):
+    for name, raw in zip(wrt, program.run_elementwise(env), strict=True):
         shape = np.shape(env[name])
         grad = raw if raw.shape == shape else _reduce_to(np.broadcast_to(raw, full), shape)
         if scale != 1.0:
@@ -254,35 +256,56 @@ def _fd_elements(
 def _compare(name: str, value: Array, exact: Exact, autograd: Array, dtype: str) -> InputCheck:
     e = np.asarray(exact.gradients[name], dtype=np.float64)
     a = np.asarray(autograd, dtype=np.float64).reshape(e.shape)
+    max_abs, max_rel, agrees = _differences(e, a, *TOLERANCE[dtype])
     idx, estimate = exact.estimates[name]
     with np.errstate(all="ignore"):
-        diff = np.abs(e - a)
-        scale = np.maximum(np.abs(e), np.abs(a))
-        finite = np.isfinite(diff)
-        max_abs = float(np.max(diff[finite], initial=0.0))
-        rel = np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), 0.0)
-        max_rel = float(np.max(rel[finite], initial=0.0))
         e_at = e.ravel()[idx]
         fd_diff = np.abs(estimate.value - e_at)
-        fd_ok = bool(
-            np.all((fd_diff <= 3 * estimate.error + TOLERANCE[dtype][1]) | ~np.isfinite(e_at))
-        )
+        within = fd_diff <= 3 * estimate.error + TOLERANCE[dtype][1]
+        fd_ok = bool(np.all(within | ~np.isfinite(e_at)))
     return InputCheck(
         name=name, shape=tuple(np.shape(value)), value=value, exact=e, autograd=a,
         finite_difference=estimate.value, fd_error=estimate.error, fd_indices=idx,
-        max_abs_error=max_abs, max_rel_error=max_rel,
-        fd_max_abs_error=float(np.max(fd_diff[np.isfinite(fd_diff)], initial=0.0)),
+        max_abs_error=max_abs, max_rel_error=max_rel, agrees=agrees,
+        fd_max_abs_error=float(np.max(fd_diff, where=np.isfinite(fd_diff), initial=0.0)),
         fd_within_error=fd_ok,
     )  # fmt: skip
 
 
-def _agrees(check: InputCheck, dtype: str) -> bool:
-    rtol, atol = TOLERANCE[dtype]
-    e, a = check.exact, check.autograd
+def _differences(e: Array, a: Array, rtol: float, atol: float) -> tuple[float, float, bool]:
+    """max |e - a|, max |e - a|/max(|e|, |a|), and whether all are within rtol·scale + atol.
+
+    Written for 10⁷ elements: in chunks whose temporaries stay in cache. Non-finite values
+    take a slower path: nan agrees with nan, inf with the same inf.
+    """
+    e, a = np.atleast_1d(e).reshape(-1), np.atleast_1d(a).reshape(-1)
+    max_abs, max_rel, agrees = 0.0, 0.0, True
     with np.errstate(all="ignore"):
-        close = np.abs(e - a) <= rtol * np.maximum(np.abs(e), np.abs(a)) + atol
-        same_special = (np.isnan(e) & np.isnan(a)) | (np.isinf(e) & (e == a))
-    return bool(np.all(close | same_special))
+        for start in range(0, e.size, CHUNK):
+            part_e, part_a = e[start : start + CHUNK], a[start : start + CHUNK]
+            d = np.subtract(part_e, part_a)
+            np.abs(d, out=d)
+            if not np.isfinite(d).all():
+                return _differences_special(e, a, np.abs(e - a), rtol, atol)
+            s = np.abs(part_e)
+            np.maximum(s, np.abs(part_a), out=s)
+            agrees = agrees and bool(np.all(d <= rtol * s + atol))
+            np.divide(d, s, out=s, where=s > 0)
+            max_abs = max(max_abs, float(d.max(initial=0.0)))
+            max_rel = max(max_rel, float(s.max(initial=0.0)))
+    return max_abs, max_rel, agrees
+
+
+def _differences_special(
+    e: Array, a: Array, d: Array, rtol: float, atol: float
+) -> tuple[float, float, bool]:
+    finite = np.isfinite(d)
+    scale = np.maximum(np.abs(e), np.abs(a))
+    close = d <= rtol * scale + atol
+    same = (np.isnan(e) & np.isnan(a)) | (np.isinf(e) & (e == a))
+    rel = np.divide(d, scale, out=np.zeros_like(d), where=finite & (scale > 0))
+    max_abs = float(np.max(d, where=finite, initial=0.0))
+    return max_abs, float(np.max(rel, where=finite, initial=0.0)), bool(np.all(close | same))
 
 
 def _kinks(parsed: Parsed, env: Mapping[str, Array]) -> tuple[str, ...]:
@@ -319,7 +342,7 @@ def _verdict(inputs: Sequence[InputCheck], kinks: Sequence[str], dtype: str) -> 
             f"the values include {where}, where the derivative is undefined; PyTorch returns "
             "a conventional value there (see the notes), so this is a convention, not a bug"
         )
-    bad_auto = [c for c in inputs if not _agrees(c, dtype)]
+    bad_auto = [c for c in inputs if not c.agrees]
     bad_fd = [c for c in inputs if not c.fd_within_error]
     if not bad_auto and not bad_fd:
         return "agree", f"all three agree within {rtol:g}"

@@ -66,6 +66,7 @@ class InputCheck:
     fd_indices: Array
     max_abs_error: float  # exact vs autograd
     max_rel_error: float
+    agrees: bool  # exact and autograd within the tolerance (nan with nan, inf with the same inf)
     fd_max_abs_error: float  # exact vs finite differences, at the sampled elements
     fd_within_error: bool
 

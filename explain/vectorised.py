@@ -31,6 +31,15 @@ def _erf(x: Array) -> Array:
     return np.vectorize(math.erf, otypes=[float])(x)
 
 
+HALF = sympy.Rational(1, 2)
+CHUNK = 1 << 17
+"""Elements per chunk in run_elementwise: a few 1 MiB temporaries stay in the CPU's cache."""
+FEW_OPERATIONS = 3
+"""Programs this short run on whole arrays: 2x + 2 needs one buffer anyway."""
+SMALL_POWER = 16
+"""Integer powers up to this are computed by multiplication (exact for exactly representable
+results and much faster than np.power)."""
+
 UNARY: dict[str, Callable[[Array], Array]] = {
     "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
     "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
@@ -53,22 +62,43 @@ class Program:
 
     steps: tuple[tuple[Sym, Sym], ...]
     outputs: tuple[Sym, ...]
+    operations: int  # how many array operations one run performs
 
     @staticmethod
     def compile(exprs: Sequence[Sym]) -> Program:
         steps, outputs = sympy.cse(list(exprs), optimizations=())
-        return Program(tuple(steps), tuple(outputs))
+        operations = sum(sympy.count_ops(e) for e in [*(s for _, s in steps), *outputs])
+        return Program(tuple(steps), tuple(outputs), int(operations))
 
-    def run(self, env: Mapping[str, Array]) -> list[Array]:
+    def run(self, env: Mapping[str, Array], pool: list[Array] | None = None) -> list[Array]:
         """Each output as a float64 array (0-d when every input is a scalar)."""
         values: dict[Sym, Array] = {sympy.Symbol(k): v for k, v in env.items()}
+        pool = [] if pool is None else pool
         for name, sub in self.steps:
-            values[name] = _Walk(values).value(sub)
-        results = []
-        for out in self.outputs:
-            result = _Walk(values).value(out)
-            results.append(np.asarray(result, dtype=np.float64))
-        return results
+            values[name] = _Walk(values, pool).value(sub)
+        return [
+            np.asarray(_Walk(values, pool).value(out), dtype=np.float64) for out in self.outputs
+        ]
+
+    def run_elementwise(self, env: Mapping[str, Array]) -> list[Array]:
+        """Like run, in cache-sized chunks when every input is a scalar or has one common shape.
+
+        Temporaries then stay small and are reused from chunk to chunk (as numexpr does), which
+        is faster than whole-array passes and needs no full-size temporaries at all.
+        """
+        shapes = {np.shape(v) for v in env.values() if np.ndim(v)}
+        if len(shapes) != 1 or self.operations <= FEW_OPERATIONS:
+            return self.run(env)  # chunks pay off only once there are temporaries to keep small
+        (shape,) = shapes
+        size = math.prod(shape)
+        outputs = [np.empty(size) for _ in self.outputs]
+        pool: list[Array] = []
+        for start in range(0, size, CHUNK):
+            stop = min(start + CHUNK, size)
+            chunk = {k: v.reshape(-1)[start:stop] if np.ndim(v) else v for k, v in env.items()}
+            for out, piece in zip(outputs, self.run(chunk, pool), strict=True):
+                out[start:stop] = piece
+        return [out.reshape(shape) for out in outputs]
 
 
 def evaluate(expr: Sym, env: Mapping[str, Array]) -> Array:
@@ -77,23 +107,59 @@ def evaluate(expr: Sym, env: Mapping[str, Array]) -> Array:
 
 
 class _Walk:
-    """One evaluation pass; arrays it allocated itself ("owned") may be overwritten in place."""
+    """One evaluation pass over one tree.
 
-    def __init__(self, values: Mapping[Sym, Array]) -> None:
+    Arrays the pass allocated ("owned") are written in place when an operation consumes them,
+    and returned to `pool` once dead, so a long formula over 10⁷ elements touches a handful of
+    buffers instead of allocating (and page-faulting) a fresh one per operation.
+    """
+
+    def __init__(self, values: Mapping[Sym, Array], pool: list[Array]) -> None:
         self.values = {_plain(k): v for k, v in values.items()}
         self.owned: set[int] = set()
+        self.pool = pool
 
     def value(self, expr: Sym) -> Array:
         with np.errstate(all="ignore"):
             return self._eval(expr)
+
+    # --- buffers -----------------------------------------------------------------------------
 
     def _mine(self, array: Array) -> Array:
         if isinstance(array, np.ndarray):
             self.owned.add(id(array))
         return array
 
-    def _can_overwrite(self, array: Array) -> bool:
+    def _owned(self, array: Array) -> bool:
         return isinstance(array, np.ndarray) and id(array) in self.owned and array.ndim > 0
+
+    def _target(self, *operands: Array) -> Array | None:
+        """Where an operation's result goes: a dead operand, a pooled buffer, or a new array."""
+        shape = np.broadcast_shapes(*(np.shape(o) for o in operands))
+        if not shape:
+            return None
+        for operand in operands:
+            if self._owned(operand) and operand.shape == shape:
+                return operand
+        for k, buffer in enumerate(self.pool):
+            if buffer.shape == shape:
+                return self._mine(self.pool.pop(k))
+        return self._mine(np.empty(shape))
+
+    def _release(self, out: Array, *operands: Array) -> Array:
+        """Give the operands that `out` does not reuse back to the pool."""
+        for operand in operands:
+            if operand is not out and self._owned(operand):
+                self.owned.discard(id(operand))
+                self.pool.append(operand)
+        return out
+
+    def _apply(self, ufunc: Any, *operands: Array) -> Array:
+        out = self._target(*operands)
+        result = ufunc(*operands, out=out) if out is not None else ufunc(*operands)
+        return self._release(result, *operands)
+
+    # --- the tree ------------------------------------------------------------------------------
 
     def _eval(self, expr: Sym) -> Array:
         if expr.is_Symbol:
@@ -119,43 +185,59 @@ class _Walk:
         items = sorted((self._eval(a) for a in args), key=lambda v: not isinstance(v, np.ndarray))
         acc = items[0]
         for item in items[1:]:
-            if self._can_overwrite(acc) and np.shape(acc) == np.broadcast_shapes(
-                np.shape(acc), np.shape(item)
-            ):
-                ufunc(acc, item, out=acc)
-            else:
-                acc = self._mine(ufunc(acc, item))
+            acc = self._apply(ufunc, acc, item)
         return acc
 
     def _pow(self, base: Sym, exponent: Sym) -> Array:
         b = self._eval(base)
-        out = b if self._can_overwrite(b) else None
         if exponent == 2:
-            return self._mine(np.square(b, out=out))
-        if exponent == sympy.Rational(1, 2):
-            return self._mine(np.sqrt(b, out=out))
+            return self._apply(np.square, b)
+        if exponent == HALF:
+            return self._apply(np.sqrt, b)
         if exponent == -1:
-            return self._mine(np.reciprocal(np.asarray(b, dtype=np.float64), out=out))
-        if exponent == sympy.Rational(-1, 2):
-            root = np.sqrt(b, out=out)
-            return self._mine(np.reciprocal(root, out=root if self._can_overwrite(root) else None))
-        e = self._eval(exponent)
-        return self._mine(np.power(b, e))
+            return self._apply(np.reciprocal, np.asarray(b, dtype=np.float64))
+        if exponent == -HALF:
+            return self._apply(np.reciprocal, self._apply(np.sqrt, b))
+        if exponent.is_Integer and 2 < abs(int(exponent)) <= SMALL_POWER:
+            return self._integer_power(b, int(exponent))
+        return self._apply(np.power, b, self._eval(exponent))
+
+    def _integer_power(self, b: Array, n: int) -> Array:
+        """b**n by repeated squaring: np.power with a float exponent is many times slower."""
+        result: Array = None
+        square, k = b, abs(n)
+        while k:
+            if k & 1:
+                result = square if result is None else self._keep(np.multiply, result, square)
+            k >>= 1
+            if k:
+                square = self._keep(np.square, square)
+        result = np.asarray(result, dtype=np.float64) if result is b else result
+        return self._apply(np.reciprocal, result) if n < 0 else result
+
+    def _keep(self, ufunc: Any, *operands: Array) -> Array:
+        """An operation whose operands stay alive (they are used again): not written in place."""
+        shape = np.broadcast_shapes(*(np.shape(o) for o in operands))
+        if not shape:
+            return ufunc(*operands)
+        for k, buffer in enumerate(self.pool):
+            if buffer.shape == shape:
+                return ufunc(*operands, out=self._mine(self.pool.pop(k)))
+        return ufunc(*operands, out=self._mine(np.empty(shape)))
 
     def _function(self, expr: Sym) -> Array:
         name = type(expr).__name__
         if name in ("Max", "Min"):
-            ufunc = np.maximum if name == "Max" else np.minimum
-            return self._fold(expr.args, ufunc)
+            return self._fold(expr.args, np.maximum if name == "Max" else np.minimum)
         if name == "Heaviside":  # Heaviside(u, H0): SymPy keeps its value at 0 as an argument
             at_zero = float(expr.args[1]) if len(expr.args) > 1 else 0.5
-            return self._mine(np.heaviside(self._eval(expr.args[0]), at_zero))
+            return self._apply(np.heaviside, self._eval(expr.args[0]), at_zero)
         fn = UNARY.get(name)
         if fn is None or len(expr.args) != 1:
             raise Unsupported(f"{name} cannot be evaluated on arrays")
         arg = self._eval(expr.args[0])
-        if isinstance(fn, np.ufunc) and self._can_overwrite(arg):
-            return fn(arg, out=arg)
+        if isinstance(fn, np.ufunc):
+            return self._apply(fn, arg)
         return self._mine(fn(arg))
 
 

@@ -53,6 +53,34 @@ class Record:
     result: Any
 
 
+@dataclass(frozen=True, slots=True)
+class Shadow:
+    """What the graph needs of a tensor once its values may go: keeps 10⁷-element runs lean."""
+
+    grad_fn: Any
+    shape: tuple[int, ...]
+    requires_grad: bool
+    is_leaf: bool
+    size: int
+
+    def numel(self) -> int:
+        return self.size
+
+
+def lighten(record: Record) -> Record:
+    """The record with its tensors replaced by shadows (floats stay as they are)."""
+
+    def shadow(value: Any) -> Any:
+        if isinstance(value, float):
+            return value
+        return Shadow(
+            value.grad_fn, tuple(value.shape), bool(value.requires_grad), bool(value.is_leaf),
+            int(value.numel()),
+        )  # fmt: skip
+
+    return Record(record.node, tuple(shadow(a) for a in record.args), shadow(record.result))
+
+
 @dataclass(slots=True)
 class Forward:
     """The state of one forward pass: torch, the dtype, the named tensors and the records."""

@@ -20,8 +20,12 @@ Probe = Callable[[Any, Record, tuple[Any, ...], Any], list[str]]
 """(torch, record, detached operand tensors, detached result) -> notes."""
 
 
-def notes(torch: Any, records: tuple[Record, ...]) -> list[str]:
-    """The notes for every operation, in written order, each said once."""
+def notes(torch: Any, records: tuple[Record, ...], output_finite: bool = False) -> list[str]:
+    """The notes for every operation, in written order, each said once.
+
+    With a finite output no operation produced a nan that reached it, so the domain probe
+    (one pass over every intermediate tensor) is skipped.
+    """
     found: dict[str, None] = {}
     with torch.no_grad():
         for record in records:
@@ -29,7 +33,9 @@ def notes(torch: Any, records: tuple[Record, ...]) -> list[str]:
             result = _tensor(torch, record.result)
             probe = _probe_for(record.node)
             said = probe(torch, record, args, result) if probe else []
-            found.update(dict.fromkeys(said or _domain(record, args, result)))
+            if not said and not output_finite:
+                said = _domain(record, args, result)
+            found.update(dict.fromkeys(said))
     return list(found)
 
 
@@ -190,6 +196,8 @@ def _zero_times_infinity(
     torch: Any, record: Record, args: tuple[Any, ...], result: Any
 ) -> list[str]:
     a, b = args
+    if not bool(result.isnan().any()):  # 0·∞ makes a nan: none here, nothing to say
+        return []
     both = ((a == 0) & torch.isinf(b)) | (torch.isinf(a) & (b == 0))
     if not bool(both.any()):
         return []
@@ -219,7 +227,7 @@ def _power_at_zero(torch: Any, record: Record, args: tuple[Any, ...], result: An
 
 def _domain(record: Record, args: tuple[Any, ...], result: Any) -> list[str]:
     """A nan that appears at this operation from finite inputs: outside the real domain."""
-    if not result.is_floating_point():
+    if not result.is_floating_point() or not bool(result.isnan().any()):
         return []
     fresh = result.isnan()
     for arg in args:

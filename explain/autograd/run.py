@@ -10,7 +10,7 @@ import numpy as np
 
 from explain import limits
 from explain.autograd.chain import Walk, build
-from explain.autograd.forward import Forward
+from explain.autograd.forward import Forward, lighten
 from explain.autograd.notes import notes as probe_notes
 from explain.errors import LimitExceeded, UsageError
 from explain.expr import Call, Expr, children, variables
@@ -57,15 +57,20 @@ def run(
     if missing:
         raise UsageError(f"no value given for {', '.join(missing)}", label="--at")
     with torch.enable_grad():
-        leaves = {n: torch.tensor(arrays[n], dtype=kind, requires_grad=True) for n in names}
-        constants = {n: torch.tensor(a, dtype=kind) for n, a in arrays.items() if n not in leaves}
+        leaves = {n: _tensor(torch, arrays[n], kind).requires_grad_() for n in names}
+        constants = {n: _tensor(torch, a, kind) for n, a in arrays.items() if n not in leaves}
         forward = Forward(torch, kind, {**constants, **leaves}, source)
         output = forward.constant(forward.evaluate(expr))
+        # Probe while the intermediate values exist, then keep only their shadows, so that
+        # the backward pass does not run with every intermediate tensor still alive.
+        finite = bool(torch.isfinite(output).all()) if hasattr(output, "isfinite") else True
+        probed = probe_notes(torch, tuple(forward.records), output_finite=finite)
+        records = tuple(lighten(r) for r in forward.records)
+        forward.records.clear()
         said = _backward(torch, output)
-    records = tuple(forward.records)
     graph = build(Walk(records, leaves, constants, output, expr, source))
     gradients, leaf_notes = _gradients(expr, leaves)
-    said = probe_notes(torch, records) + said + leaf_notes + _non_finite(gradients)
+    said = probed + said + leaf_notes + _non_finite(gradients)
     if dtype == "float32":
         said.append(
             "computed in float32: values and gradients carry about 7 significant digits "
@@ -73,6 +78,13 @@ def run(
         )
     value = np.array(output.detach().to(torch.float64).numpy(), dtype=np.float64)
     return AutogradRun(value, gradients, graph, tuple(dict.fromkeys(said)))
+
+
+def _tensor(torch: Any, array: Any, kind: Any) -> Any:
+    """A float64 array shared with torch without a copy when it can be; a copy otherwise."""
+    if kind == torch.float64 and array.flags.writeable and array.flags.c_contiguous:
+        return torch.from_numpy(array)
+    return torch.tensor(array, dtype=kind)
 
 
 def _array(name: str, value: Any) -> Any:
@@ -104,7 +116,7 @@ def _gradients(
     pairs, said = [], []
     for name, leaf in leaves.items():
         if leaf.grad is not None:
-            pairs.append((name, np.array(leaf.grad.detach().double().numpy(), dtype=np.float64)))
+            pairs.append((name, np.asarray(leaf.grad.detach().double().numpy(), dtype=np.float64)))
             continue
         pairs.append((name, np.zeros(tuple(leaf.shape), dtype=np.float64)))
         if name not in used:
