@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from explain.render import render
 from explain.render.latex import headline
-from explain.render.notation import latex as expr_latex
 from explain.render.notation import sym_latex
 from explain.steps import Derivation, Gradient
+from explain.written import latex as expr_latex
 
 
 def _markdown(model: Derivation | Gradient) -> str:

@@ -24,11 +24,12 @@ LAYERS: dict[str, float] = {
     "parse": 5, "symbolic": 5, "lexicon": 4.5,
     "reports": 4, "events": 4,
     "steps": 3,
+    "written": 2.5,
     "expr": 2,
     "budget": 1.5,
     "errors": 1, "limits": 1,
 }  # fmt: skip
-RENDER_MAY_USE = {"expr", "steps", "reports", "events", "errors", "limits", "render"}
+RENDER_MAY_USE = {"expr", "written", "steps", "reports", "events", "errors", "limits", "render"}
 
 
 def layer_of(module: str) -> str:

@@ -12,13 +12,9 @@ import pytest
 
 from explain.autograd import AutogradRun, run
 from explain.autograd.forward import broadcast
-from explain.autograd.written import latex as written_latex
-from explain.autograd.written import text as written_text
 from explain.errors import ExplainError, LimitExceeded, MathError, Unsupported, UsageError
-from explain.expr import Add, Call, Expr, Index, Neg, Num, Slice, Span, Var
+from explain.expr import Span, Var
 from explain.parse import parse
-from explain.render.notation import latex as notation_latex
-from explain.render.notation import pretty
 from explain.reports import Graph, GraphNode
 
 torch = pytest.importorskip("torch")
@@ -484,42 +480,3 @@ def test_import_does_not_load_torch() -> None:
     code = "import sys, explain.autograd; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-PRINTED = [
-    "x**2 + 2*x + 1",
-    "(2*x + 1)/(x - 3)",
-    "-x**-2",
-    "sin(x)**2*cos(x)",
-    "e**(2*x) + exp(x) + exp(x + 1)",
-    "sqrt(x) + sqrt(x + 1) + abs(x - 1)",
-    "log(x, 2) + log10(x) + ln(x) + log2(x)",
-    "alpha*x_1 + theta**2",
-    "-(x + 1)*(x - 1)",
-    "2*3*x",
-    "x/(2*x)**3",
-    "sum(x, dim=0, keepdim=True) + mean(x**2)",
-    "cbrt(x) + root(x, 5) + factorial(4)",
-    "sigmoid(x)*relu(x) - 1/2*x",
-    "x**y**z",
-    "f(x) + g(x, y)",
-]
-
-
-@pytest.mark.parametrize("source", PRINTED)
-def test_written_printer_matches_the_renderers_notation(source: str) -> None:
-    expr = parse(source).expr
-    assert written_text(expr) == pretty(expr)
-    assert written_latex(expr) == notation_latex(expr)
-
-
-def test_written_printer_matches_for_hand_built_trees() -> None:
-    trees: list[Expr] = [
-        Index(Add(x_var(), x_var("y"), AT), (Num("0", AT),), AT),
-        Index(x_var(), (Slice(None, None, Num("2", AT), AT), Neg(Num("1", AT), AT)), AT),
-        Call("detach", (x_var(),), AT),
-        Call("matmul", (x_var("A"), x_var("w")), AT),
-    ]
-    for tree in trees:
-        assert written_text(tree) == pretty(tree)
-        assert written_latex(tree) == notation_latex(tree)

@@ -17,9 +17,10 @@ from typing import Any
 
 from explain.autograd.forward import Record
 from explain.autograd.local import describe, tracked
-from explain.autograd.written import latex, text
 from explain.expr import Call, Expr, Index, Span, Var, children
 from explain.reports import Graph, GraphNode
+from explain.written import latex
+from explain.written import pretty as text
 
 _AT = Span(0, 0)
 

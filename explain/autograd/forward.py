@@ -15,7 +15,6 @@ from typing import Any, assert_never
 
 from explain import limits
 from explain.autograd import functions
-from explain.autograd.written import text
 from explain.errors import ExplainError, LimitExceeded, MathError, Unsupported, UsageError
 from explain.expr import (
     Add,
@@ -33,6 +32,7 @@ from explain.expr import (
     Sub,
     Var,
 )
+from explain.written import pretty as text
 
 BINARY: dict[type, Callable[[Any, Any], Any]] = {
     Add: operator.add,

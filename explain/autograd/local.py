@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from explain.autograd.forward import Record
-from explain.autograd.written import P_ATOM, latex, precedence, text
 from explain.expr import (
     FUNCTIONS,
     Add,
@@ -28,6 +27,8 @@ from explain.expr import (
     Sub,
     Var,
 )
+from explain.written import P_ATOM, latex, precedence
+from explain.written import pretty as text
 
 Formula = tuple[str, str]
 """(text, LaTeX)."""

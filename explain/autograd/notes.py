@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from explain.autograd.forward import Record
-from explain.autograd.written import text
 from explain.expr import Call, Div, Expr, Mul, Neg, Num, Pow
+from explain.written import pretty as text
 
 Probe = Callable[[Any, Record, tuple[Any, ...], Any], list[str]]
 """(torch, record, detached operand tensors, detached result) -> notes."""

@@ -11,10 +11,11 @@ from explain.expr import Parsed, variables
 from explain.render import latex as tex
 from explain.render import text
 from explain.render.arrays import to_lists
-from explain.render.notation import explicit, latex, pretty, sym_latex, sym_plain, sym_text
+from explain.render.notation import sym_latex, sym_plain, sym_text
 from explain.render.outline import Line, outline
 from explain.reports import CrossCheck, Graph, InputCheck
 from explain.steps import Derivation, Gradient, PointValue, Stage
+from explain.written import explicit, latex, pretty
 
 SCHEMA = 1
 

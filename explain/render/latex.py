@@ -8,20 +8,12 @@ from typing import Any, assert_never
 from explain.expr import Parsed, variables
 from explain.render.arrays import nested, number, shape_text
 from explain.render.graph import to_tikz
-from explain.render.notation import (
-    P_NEG,
-    P_POW,
-    _prec,
-    explicit,
-    is_compound,
-    latex,
-    latex_name,
-    sym_latex,
-)
+from explain.render.notation import is_compound, sym_latex
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
 from explain.render.text import checked_suffix, ordinal
 from explain.reports import CrossCheck, GradientFormula, Graph, InputCheck
 from explain.steps import Derivation, Gradient, PointValue
+from explain.written import P_NEG, P_POW, explicit, latex, latex_name, precedence
 
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
@@ -65,7 +57,9 @@ def piece(p: Piece, after_operator: bool) -> str:
             return rf"\text{{{escape(text)}}}"
         case Written(expr=expr, factor=factor):
             body = latex(expr)
-            wrap = (after_operator and _prec(expr) <= P_NEG) or (factor and _prec(expr) < P_POW)
+            wrap = (after_operator and precedence(expr) <= P_NEG) or (
+                factor and precedence(expr) < P_POW
+            )
             return rf"\left({body}\right)" if wrap else body
         case Result(value=value, factor=factor):
             body = sym_latex(value)

@@ -10,11 +10,12 @@ from explain.expr import Parsed, variables
 from explain.render import latex as tex
 from explain.render.arrays import nested, number, shape_text
 from explain.render.graph import to_mermaid
-from explain.render.notation import explicit, latex, latex_name, sym_latex
+from explain.render.notation import sym_latex
 from explain.render.outline import D, Line, Prose, Result, Written, outline
 from explain.render.text import checked_suffix, ordinal
 from explain.reports import CrossCheck, Graph, InputCheck
 from explain.steps import Derivation, Gradient, PointValue
+from explain.written import explicit, latex, latex_name
 
 MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
 

@@ -7,19 +7,11 @@ from typing import Any, assert_never
 
 from explain.expr import Parsed, variables
 from explain.render.arrays import nested, shape_text
-from explain.render.notation import (
-    P_NEG,
-    P_POW,
-    _prec,
-    display_name,
-    explicit,
-    is_compound,
-    pretty,
-    sym_text,
-)
+from explain.render.notation import is_compound, sym_text
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
 from explain.reports import CrossCheck, GradientFormula, Graph, GraphNode, InputCheck
 from explain.steps import RULE_TITLES, Derivation, Gradient, PointValue
+from explain.written import P_NEG, P_POW, display_name, explicit, parenthesised, precedence, pretty
 
 ORDINALS = ("first", "second", "third")
 
@@ -46,7 +38,9 @@ def piece(p: Piece, after_operator: bool = False) -> str:
             return text
         case Written(expr=expr, factor=factor):
             text = pretty(expr)
-            wrap = (after_operator and _prec(expr) <= P_NEG) or (factor and _prec(expr) < P_POW)
+            wrap = (after_operator and precedence(expr) <= P_NEG) or (
+                factor and precedence(expr) < P_POW
+            )
             return f"({text})" if wrap else text
         case Result(value=value, factor=factor):
             text = sym_text(value)
@@ -159,7 +153,8 @@ def _value_short(value: PointValue) -> str:
 
 
 def _paren(g: Gradient) -> str:
-    return f"({pretty(g.parsed.expr)})" if _prec(g.parsed.expr) <= P_NEG else pretty(g.parsed.expr)
+    text = pretty(g.parsed.expr)
+    return f"({text})" if parenthesised(g.parsed.expr, after_operator=True) else text
 
 
 RENDERS: dict[type, Callable[[Any], str]] = {
