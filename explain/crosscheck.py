@@ -22,6 +22,7 @@ from explain.elements import element_name, element_symbols, gradient_expressions
 from explain.errors import UsageError
 from explain.expr import FUNCTIONS, Call, Expr, Index, Parsed, children, variables
 from explain.finite import Estimate, central, sample_indices
+from explain.matrix import matrix_formula
 from explain.reports import CrossCheck, GradientFormula, InputCheck
 from explain.rules import derive
 from explain.steps import Derivation
@@ -47,6 +48,7 @@ class Exact:
     formulas: tuple[GradientFormula, ...]
     derivations: tuple[Derivation, ...]
     form: str
+    notes: tuple[str, ...] = ()
 
 
 def crosscheck(
@@ -77,7 +79,7 @@ def crosscheck(
         parsed=parsed, wrt=targets, form=exact.form, formulas=exact.formulas,  # type: ignore[arg-type]
         derivations=exact.derivations, inputs=inputs, output=output,
         dtype=dtype, tolerance=TOLERANCE[dtype][0], verdict=verdict, summary=summary,  # type: ignore[arg-type]
-        notes=tuple(dict.fromkeys(run.notes)), graph=run.graph,
+        notes=tuple(dict.fromkeys((*exact.notes, *run.notes))), graph=run.graph,
     )  # fmt: skip
 
 
@@ -223,6 +225,13 @@ def _per_element(expr: Expr, env: Mapping[str, Array], wrt: Sequence[str]) -> Ex
         grads[name][index] = float(value)
     total = Program.compile([sympy.Add(*np.asarray(output, dtype=object).ravel().tolist())])
     estimates = {name: _fd_elements(total, flat_env, name, np.shape(env[name])) for name in wrt}
+    shapes = {name: np.shape(a) for name, a in env.items()}
+    closed = [m for m in (matrix_formula(expr, name, shapes) for name in wrt) if m is not None]
+    if len(closed) == len(wrt):
+        matrices = tuple(GradientFormula(m.name, "", m.expression, matrix=True) for m in closed)
+        return Exact(
+            grads, estimates, matrices, (), "matrix", tuple(m.where for m in closed if m.where)
+        )
     formulas = tuple(
         GradientFormula(name, ",".join(map(str, index)), grads_sym[name][index])
         for name in wrt for index in list(np.ndindex(np.shape(env[name])))[:4]

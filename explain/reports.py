@@ -79,6 +79,7 @@ class GradientFormula:
     name: str
     index: str
     expression: Any
+    matrix: bool = False  # ∇_name f as a matrix expression (Aᵀ(Aw − b)), not one element's
 
 
 Verdict = Literal["agree", "differs by convention", "disagree"]

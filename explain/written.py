@@ -88,6 +88,8 @@ def precedence(node: Expr) -> int:
             return P_ADD
         case Mul() | Div():
             return P_MUL
+        case Call(func="matmul"):
+            return P_MUL
         case Neg():
             return P_NEG
         case Pow():
@@ -180,7 +182,24 @@ def _applied(node: Apply | Index, show: Callable[[Expr], str], latex: bool = Fal
     return rf"{node.name}\left({args}\right)" if latex else f"{node.name}({args})"
 
 
+def _matmul(node: Call, show: Callable[[Expr], str], glue: str) -> str:
+    """a @ b (as Python writes a matrix product), operands bracketed when they are sums."""
+    left, right = node.args
+    a = show(left) if precedence(left) >= P_MUL else f"({show(left)})"
+    b = show(right) if precedence(right) > P_MUL else f"({show(right)})"
+    return f"{a}{glue}{b}"
+
+
+def _transposed(node: Call, show: Callable[[Expr], str], mark: str) -> str:
+    inner = node.args[0]
+    return f"{show(inner)}{mark}" if precedence(inner) == P_ATOM else f"({show(inner)}){mark}"
+
+
 def _call_explicit(node: Call) -> str:
+    if node.func == "matmul":
+        return _matmul(node, explicit, " @ ")
+    if node.func == "transpose":
+        return _transposed(node, explicit, ".T")
     args = [explicit(a) for a in node.args]
     args += [f"{key}={explicit(value)}" for key, value in node.kwargs]
     if node.func == "factorial":
@@ -253,6 +272,12 @@ def _pow_pretty(base: str, exponent: Expr) -> str:
 
 
 def _call_pretty(node: Call) -> str:
+    if node.func in ("matmul", "transpose"):
+        return (
+            _matmul(node, pretty, " @ ")
+            if node.func == "matmul"
+            else _transposed(node, pretty, "ᵀ")
+        )
     args = [pretty(a) for a in node.args]
     match node.func:
         case "abs":
@@ -330,17 +355,22 @@ def _latex_binary(node: Add | Sub | Mul | Div, sub: Callable[[Expr, int], str]) 
             return rf"\frac{{{latex(a)}}}{{{latex(b)}}}"
 
 
+def _tensor_latex(node: Call) -> str:
+    if node.func == "matmul":
+        return _matmul(node, latex, " ").replace("(", r"\left(").replace(")", r"\right)")
+    return _transposed(node, latex, r"^{\top}")
+
+
 def _call_latex(node: Call) -> str:
+    if node.func in ("matmul", "transpose"):
+        return _tensor_latex(node)
     args = [latex(a) for a in node.args]
     match node.func:
         case "abs":
             return rf"\left|{args[0]}\right|"
-        case "sqrt":
-            return rf"\sqrt{{{args[0]}}}"
-        case "cbrt":
-            return rf"\sqrt[3]{{{args[0]}}}"
-        case "root":
-            return rf"\sqrt[{args[1]}]{{{args[0]}}}"
+        case "sqrt" | "cbrt" | "root":
+            index = {"sqrt": "", "cbrt": "[3]"}.get(node.func, f"[{args[-1]}]")
+            return rf"\sqrt{index}{{{args[0]}}}"
         case "exp":
             return f"e^{{{args[0]}}}"
         case "log" if len(args) == 2:

@@ -18,7 +18,7 @@ LAYERS: dict[str, float] = {
     "api": 10, "render": 10,
     "batch": 9, "worksheet": 9,
     "crosscheck": 8, "grading": 8, "narrate": 8,
-    "rules": 7, "numeric": 7, "autograd": 7, "elements": 7,
+    "rules": 7, "numeric": 7, "autograd": 7, "elements": 7, "matrix": 7,
     "values": 6.5,
     "parse_latex": 6, "vectorised": 6, "finite": 6,
     "parse": 5, "symbolic": 5, "lexicon": 4.5,

@@ -77,7 +77,9 @@ def test_least_squares_gradient_is_the_matrix_formula() -> None:
     (check,) = report.inputs
     np.testing.assert_allclose(check.exact, expected, rtol=1e-14)
     np.testing.assert_allclose(check.autograd, expected, rtol=1e-14)
-    assert report.form == "per-element" and report.verdict == "agree"
+    assert report.form == "matrix" and report.verdict == "agree"
+    assert render(report, "text").splitlines()[1] == "∇_w f = (2/n)·Aᵀ·(A·w - b)"
+    assert "n = 2, the number of residuals" in report.notes
 
 
 def test_abs_at_zero_is_a_convention_not_a_bug() -> None:

@@ -7,7 +7,9 @@ import json
 import pytest
 
 import explain
+from explain.api import crosscheck, graph
 from explain.render import FORMATS, render, renderable_types
+from explain.render import graph as pictures
 from explain.render.latex import escape as latex_escape
 from explain.render.markdown import code as md_code
 from explain.reports import CrossCheck, Graph
@@ -25,11 +27,31 @@ CASES = {
     "gradient": lambda: explain.gradient("x^2*y + y^3", "x,y", at="x=1, y=2"),
 }
 
+CHECKS = {
+    "check_blog": lambda: crosscheck("torch.sum(x**2 + 2*x + 1)", "x=[[1.0,2.0],[3.0,4.0]]"),
+    "check_least_squares": lambda: crosscheck(
+        "mean((A@w - b)**2)", "A=[[1,2],[3,4]], w=[0.5,-1], b=[1,0]", "w"
+    ),
+    "check_kink": lambda: crosscheck("abs(x)", "x=0"),
+    "graph_blog": lambda: graph("torch.sum(x**2 + 2*x + 1)"),
+}
+
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_golden(case: str, fmt: str, golden) -> None:  # type: ignore[no-untyped-def]
     golden(f"diff_{case}.{EXT[fmt]}", render(CASES[case](), fmt))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("case", sorted(CHECKS))
+def test_golden_crosscheck_and_graph(case: str, fmt: str, golden) -> None:  # type: ignore[no-untyped-def]
+    golden(f"{case}.{EXT[fmt]}", render(CHECKS[case](), fmt))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("picture", ["dot", "mermaid", "tikz"])
+def test_golden_graph_pictures(picture: str, golden) -> None:  # type: ignore[no-untyped-def]
+    golden(f"graph_blog.{picture}", pictures.picture(CHECKS["graph_blog"](), picture))
 
 
 def test_every_model_renders_in_every_format() -> None:

@@ -163,7 +163,9 @@ RENDERS: dict[type, Callable[[Any], str]] = {
 
 
 def formula_math(f: GradientFormula) -> str:
-    """∂f/∂x_{ij} = ... (any element) or ∂f/∂x[0,1] = ... (one element)."""
+    """∂f/∂x_{ij} = ... (any element), ∂f/∂x[0,1] = ... (one element), or ∇_w f = ... (matrix)."""
+    if f.matrix:
+        return rf"\nabla_{{{latex_name(f.name)}}} f = {sym_latex(f.expression)}"
     index = (
         f"_{{{f.index}}}" if f.index and "," not in f.index else (f"[{f.index}]" if f.index else "")
     )

@@ -54,6 +54,17 @@ class _TextPrinter(StrPrinter):
     def _print_Abs(self, expr: Any) -> str:
         return f"|{self._print(expr.args[0])}|"
 
+    def _print_Transpose(self, expr: Any) -> str:
+        return f"{self.parenthesize(expr.arg, precedence(expr), strict=True)}ᵀ"
+
+    def _print_MatMul(self, expr: Any) -> str:
+        coeff, factors = expr.as_coeff_mmul()
+        parts = [self.parenthesize(f, precedence(expr), strict=False) for f in factors.args]
+        body = "·".join(parts)
+        if coeff in (1, -1):
+            return body if coeff == 1 else f"-{body}"
+        return f"({self._print(coeff)})·{body}"
+
     def _print_Heaviside(self, expr: Any) -> str:
         return f"H({self._print(expr.args[0])})"
 

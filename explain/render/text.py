@@ -167,6 +167,8 @@ RENDERS: dict[type, Callable[[Any], str]] = {
 
 
 def formula_line(f: GradientFormula) -> str:
+    if f.matrix:
+        return f"∇_{display_name(f.name)} f = {sym_text(f.expression)}"
     index = f"_{f.index}" if f.index and "," not in f.index else (f"[{f.index}]" if f.index else "")
     return f"∂f/∂{display_name(f.name)}{index} = {sym_text(f.expression)}"
 
@@ -234,6 +236,8 @@ def render_crosscheck(c: CrossCheck) -> str:
     lines += [formula_line(f) for f in c.formulas]
     if c.form == "elementwise" and any(i.shape for i in c.inputs):
         lines[-1] += "   (elementwise: the same formula for every element)"
+    elif c.form == "matrix":
+        lines.append("(a matrix formula; the values below were derived element by element)")
     elif c.form == "per-element":
         lines.append("(per element: differentiated with respect to each element of the tensors)")
     lines += check_lines(c)
