@@ -31,6 +31,7 @@ from explain.values import Value
 from explain.vectorised import Program
 
 Array = Any
+Sym = Any
 TOLERANCE = {"float64": (1e-9, 1e-12), "float32": (1e-5, 1e-6)}
 """dtype -> (relative, absolute) tolerance for exact vs autograd."""
 CHUNK = 1 << 17
@@ -48,6 +49,8 @@ class Exact:
     formulas: tuple[GradientFormula, ...]
     derivations: tuple[Derivation, ...]
     form: str
+    function: Sym  # the scalar function (summed over elements) whose kinks decide the verdict
+    function_env: Mapping[str, Array]  # values for its symbols
     notes: tuple[str, ...] = ()
 
 
@@ -70,10 +73,12 @@ def crosscheck(
         exact = _per_element(parsed.expr, env, targets)
     auto = dict(run.gradients)
     inputs = tuple(_compare(name, env[name], exact, auto[name], dtype) for name in targets)
-    kinks = _kinks(parsed, env)
+    kinks = _kinks(exact.function, exact.function_env)
     output = float(np.sum(run.output))
-    if not math.isfinite(output):
+    if math.isnan(output):
         kinks = (*kinks, "a value outside the function's real domain")
+    elif not math.isfinite(output):
+        kinks = (*kinks, "a singular point (the function is infinite there)")
     verdict, summary = _verdict(inputs, kinks, dtype)
     return CrossCheck(
         parsed=parsed, wrt=targets, form=exact.form, formulas=exact.formulas,  # type: ignore[arg-type]
@@ -135,7 +140,7 @@ def _elementwise(
     f = Program.compile([to_sympy(field)])
     estimates = {name: _fd_elementwise(f, env, name, full, scale, reduction) for name in wrt}
     formulas = tuple(_elementwise_formula(d, env, full, scale) for d in derivations)
-    return Exact(grads, estimates, formulas, derivations, "elementwise")
+    return Exact(grads, estimates, formulas, derivations, "elementwise", to_sympy(field), env)
 
 
 def _reduce_to(grad: Array, shape: tuple[int, ...]) -> Array:
@@ -223,20 +228,20 @@ def _per_element(expr: Expr, env: Mapping[str, Array], wrt: Sequence[str]) -> Ex
     grads = {name: np.zeros(np.shape(env[name])) for name in wrt}
     for (name, index), value in zip(order, results, strict=True):
         grads[name][index] = float(value)
-    total = Program.compile([sympy.Add(*np.asarray(output, dtype=object).ravel().tolist())])
+    function = sympy.Add(*np.asarray(output, dtype=object).ravel().tolist())
+    total = Program.compile([function])
     estimates = {name: _fd_elements(total, flat_env, name, np.shape(env[name])) for name in wrt}
     shapes = {name: np.shape(a) for name, a in env.items()}
     closed = [m for m in (matrix_formula(expr, name, shapes) for name in wrt) if m is not None]
     if len(closed) == len(wrt):
         matrices = tuple(GradientFormula(m.name, "", m.expression, matrix=True) for m in closed)
-        return Exact(
-            grads, estimates, matrices, (), "matrix", tuple(m.where for m in closed if m.where)
-        )
+        wheres = tuple(m.where for m in closed if m.where)
+        return Exact(grads, estimates, matrices, (), "matrix", function, flat_env, wheres)
     formulas = tuple(
         GradientFormula(name, ",".join(map(str, index)), grads_sym[name][index])
         for name in wrt for index in list(np.ndindex(np.shape(env[name])))[:4]
     )  # fmt: skip
-    return Exact(grads, estimates, formulas, (), "per-element")
+    return Exact(grads, estimates, formulas, (), "per-element", function, flat_env)
 
 
 def _fd_elements(
@@ -317,20 +322,23 @@ def _differences_special(
     return max_abs, float(np.max(rel, where=finite, initial=0.0)), bool(np.all(close | same))
 
 
-def _kinks(parsed: Parsed, env: Mapping[str, Array]) -> tuple[str, ...]:
-    """The kinks (|u|, sign, relu/max, min with argument 0 or a tie) the values fall on.
+def _kinks(function: Sym, env: Mapping[str, Array]) -> tuple[str, ...]:
+    """The kinks the values fall on: |u|, sign(u) with u = 0, a tie inside max/min/relu.
 
     PyTorch's notes (explain.autograd) already say what torch returns there; these only decide
     the verdict, so each kind is named once.
     """
-    if not _is_elementwise(parsed.expr):
-        return ()
     kinds: dict[str, None] = {}
-    for atom in to_sympy(parsed.expr).atoms(sympy.Abs, sympy.sign, sympy.Max, sympy.Min):
-        inner = atom.args[0] if len(atom.args) == 1 else atom.args[0] - atom.args[1]
-        at = Program.compile([inner]).run(env)[0]
-        if np.any(at == 0):
-            kinds[KINKS.get(type(atom).__name__, type(atom).__name__)] = None
+    for atom in function.atoms(sympy.Abs, sympy.sign, sympy.Max, sympy.Min):
+        values = [np.asarray(v) for v in Program.compile(list(atom.args)).run(env)]
+        if len(values) == 1:
+            hit = bool(np.any(values[0] == 0))
+        else:  # a tie: the extreme value is taken by two arguments at once
+            stacked = np.stack(np.broadcast_arrays(*values))
+            extreme = stacked.max(axis=0) if isinstance(atom, sympy.Max) else stacked.min(axis=0)
+            hit = bool(np.any((stacked == extreme).sum(axis=0) > 1))
+        if hit:
+            kinds[KINKS[type(atom).__name__]] = None
     return tuple(kinds)
 
 
@@ -346,10 +354,10 @@ def _verdict(inputs: Sequence[InputCheck], kinks: Sequence[str], dtype: str) -> 
     rtol = TOLERANCE[dtype][0]
     singular = any(not np.all(np.isfinite(c.exact)) for c in inputs)
     if kinks or singular:
-        where = f"{', '.join(kinks)}" if kinks else "a point where the derivative is not finite"
+        where = ", ".join(kinks) if kinks else "a point where the derivative is not finite"
         return "differs by convention", (
-            f"the values include {where}, where the derivative is undefined; PyTorch returns "
-            "a conventional value there (see the notes), so this is a convention, not a bug"
+            f"the values include {where}: the derivative is undefined there and PyTorch returns "
+            "a conventional value (see the notes); a convention, not a bug"
         )
     bad_auto = [c for c in inputs if not c.agrees]
     bad_fd = [c for c in inputs if not c.fd_within_error]

@@ -185,3 +185,21 @@ def test_exact_and_autograd_agree_on_random_trees(body: Expr, points: list[float
     assert x.max_rel_error <= 1e-9 or x.max_abs_error <= 1e-12 * scale, report.summary
     assert x.fd_within_error, report.summary
     assert report.verdict == "agree", report.summary
+
+
+def test_ties_and_singular_points_are_conventions() -> None:
+    tie = crosscheck("max(x)", "x=[1, 3, 3]")
+    np.testing.assert_allclose(tie.inputs[0].autograd, [0.0, 0.5, 0.5])
+    assert tie.verdict == "differs by convention" and "tie" in tie.summary
+    pole = crosscheck("1/x", "x=0")
+    assert pole.verdict == "differs by convention" and "singular" in pole.summary
+    outside = crosscheck("log(x)", "x=-1")
+    assert outside.verdict == "differs by convention" and "domain" in outside.summary
+    assert float(outside.inputs[0].autograd) == -1.0
+
+
+def test_shape_mismatch_is_a_clear_error() -> None:
+    from explain.errors import MathError
+
+    with pytest.raises(MathError, match="do not broadcast"):
+        crosscheck("sum(x*y)", "x=[1,2], y=[1,2,3]")
