@@ -129,7 +129,7 @@ def _answer_rows(i: InputCheck) -> list[str]:
 def render_crosscheck(c: CrossCheck) -> str:
     lines = [*parsed_lines(c.parsed), ""]
     lines += [f"$${tex.formula_math(f)}$$" for f in c.formulas]
-    lines += ["", "| | |", "|---|---|"]
+    lines += ["", "| | gradient |", "|---|---|"]
     for i in c.inputs:
         lines += _answer_rows(i)
     lines += ["", f"**Verdict:** {escape(c.verdict)}: {escape(c.summary)}", ""]
