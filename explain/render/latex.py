@@ -10,7 +10,7 @@ from explain.render.arrays import nested, number, shape_text
 from explain.render.graph import to_tikz
 from explain.render.notation import is_compound, sym_latex
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
-from explain.render.text import checked_suffix, ordinal
+from explain.render.text import checked_suffix, ordinal, short
 from explain.reports import CrossCheck, GradientFormula, Graph, InputCheck
 from explain.steps import Derivation, Gradient, PointValue
 from explain.written import P_NEG, P_POW, explicit, latex, latex_name, precedence
@@ -20,6 +20,30 @@ LATEX_SPECIALS = {
     "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
 }  # fmt: skip
 
+
+GREEK_NAMES = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "theta",
+    "lambda",
+    "mu",
+    "sigma",
+    "phi",
+    "omega",
+]
+UNICODE_LATEX = {
+    "×": r"$\times$", "·": r"$\cdot$", "−": "-", "→": r"$\rightarrow$", "≤": r"$\le$",
+    "≥": r"$\ge$", "≈": r"$\approx$", "±": r"$\pm$", "∂": r"$\partial$", "∇": r"$\nabla$",
+    "…": r"\ldots{}", "′": "'", "ᵀ": r"\textsuperscript{T}", "π": r"$\pi$", "√": r"$\surd$",
+    "²": r"\textsuperscript{2}", "³": r"\textsuperscript{3}", "ⁿ": r"\textsuperscript{n}",
+    "⁻": r"\textsuperscript{-}", "¹": r"\textsuperscript{1}", "ᵢ": r"\textsubscript{i}",
+    "ⱼ": r"\textsubscript{j}", "⟨": r"$\langle$", "⟩": r"$\rangle$",
+    **{ch: rf"$\{name}$" for ch, name in zip("αβγδεθλμσφω", GREEK_NAMES, strict=True)},
+}  # fmt: skip
+"""Characters maths text uses often, as LaTeX; any other non-ASCII character is named."""
 
 MATH_PUNCTUATION = frozenset("()/+-=·, ")
 """Prose made only of these is set as maths, not as \\text."""
@@ -31,6 +55,8 @@ def escape(text: str) -> str:
     for ch in text:
         if ch in LATEX_SPECIALS:
             out.append(LATEX_SPECIALS[ch])
+        elif ch in UNICODE_LATEX:
+            out.append(UNICODE_LATEX[ch])
         elif ch.isascii() and ch.isprintable():
             out.append(ch)
         else:
@@ -125,7 +151,7 @@ def body(d: Derivation, partial: bool) -> list[str]:
     out = [value_line(d.value, derivative_name(d.var, d.order, partial))] if d.value else []
     for k, stage in enumerate(d.stages, start=1):
         title = "Steps" if d.order == 1 else f"Steps, {ordinal(k)} derivative"
-        out += ["", rf"\paragraph{{{title}}}"]
+        out += ["", rf"\medskip\noindent\textbf{{{title}}}\par"]
         out += step_lines(outline(stage.step, partial, str(k) if d.order > 1 else "1"))
     out += [rf"\noindent Note: {escape(n)}\par" for n in d.notes]
     checked = escape(d.checked + checked_suffix(d))
@@ -181,7 +207,7 @@ def _tt(text: str) -> str:
 def _answer_rows(i: InputCheck) -> list[str]:
     everything = i.fd_indices.size == i.exact.size
     fd = nested(i.finite_difference.reshape(i.exact.shape) if everything else i.finite_difference)
-    fd_error = number(float(i.fd_error.max(initial=0.0)))
+    fd_error = short(i.fd_error)
     return [
         rf"value of {_tt(i.name)} ({escape(shape_text(i.shape))}) & {_tt(nested(i.value))} \\",
         rf"exact (SymPy $\to$ NumPy) & {_tt(nested(i.exact))} \\",
@@ -204,7 +230,8 @@ def render_crosscheck(c: CrossCheck) -> str:
         rf"\noindent\textbf{{Verdict}}: {escape(c.verdict)}: {escape(c.summary)}\par",
     ]
     lines += [rf"\noindent Note: {escape(n)}\par" for n in c.notes]
-    lines += ["", r"\paragraph{The graph PyTorch built}", to_tikz(c.graph)]
+    lines += ["", r"\medskip\noindent\textbf{The graph PyTorch built}\par"]
+    lines += [r"\begin{center}", to_tikz(c.graph), r"\end{center}"]
     partial = len(c.derivations) > 1
     for d in c.derivations:
         lines += ["", headline(d, partial), *body(d, partial)]

@@ -12,7 +12,7 @@ from explain.render.arrays import nested, number, shape_text
 from explain.render.graph import to_mermaid
 from explain.render.notation import sym_latex
 from explain.render.outline import D, Line, Prose, Result, Written, outline
-from explain.render.text import checked_suffix, ordinal
+from explain.render.text import checked_suffix, ordinal, short
 from explain.reports import CrossCheck, Graph, InputCheck
 from explain.steps import Derivation, Gradient, PointValue
 from explain.written import explicit, latex, latex_name
@@ -114,7 +114,7 @@ def _answer_rows(i: InputCheck) -> list[str]:
     everything = i.fd_indices.size == i.exact.size
     fd = nested(i.finite_difference.reshape(i.exact.shape) if everything else i.finite_difference)
     where = "" if everything else f" (at {i.fd_indices.size} sampled elements)"
-    fd_error = number(float(i.fd_error.max(initial=0.0)))
+    fd_error = short(i.fd_error)
     name = escape(i.name)
     return [
         f"| value of {name} ({shape_text(i.shape)}) | {code(nested(i.value))} |",

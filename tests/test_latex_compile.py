@@ -1,0 +1,48 @@
+"""The LaTeX renderings compile with pdflatex (no shell escape), as users paste them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import explain
+from explain.api import crosscheck
+from explain.render import render
+
+needs_pdflatex = pytest.mark.skipif(
+    shutil.which("pdflatex") is None and not os.environ.get("CI"),
+    reason="pdflatex is not installed",
+)
+
+PREAMBLE = (
+    "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{tikz}\n"
+    "\\usetikzlibrary{arrows.meta,positioning}\n\\begin{document}\n"
+)
+
+MODELS = {
+    "derivative": lambda: explain.derive("x**2 + 2*x + 1", at="x=1"),
+    "second_order": lambda: explain.derive("ln(x)/x", order=2),
+    "partial": lambda: explain.derive("x*y^2 + exp(x*y)", "y"),
+    "gradient": lambda: explain.gradient("x^2*y + y^3", "x,y"),
+    "crosscheck": lambda: crosscheck("torch.sum(x**2 + 2*x + 1)", "x=[[1.0,2.0],[3.0,4.0]]"),
+    "matrix": lambda: crosscheck("mean((A@w - b)**2)", "A=[[1,2],[3,4]], w=[0.5,-1], b=[1,0]", "w"),
+    "kink": lambda: crosscheck("abs(x)", "x=0"),
+}
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_latex_output_compiles(name: str, tmp_path: Path) -> None:
+    body = render(MODELS[name](), "latex")
+    (tmp_path / "out.tex").write_text(PREAMBLE + body + "\\end{document}\n", encoding="utf-8")
+    done = subprocess.run(
+        ["pdflatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "out.tex"],
+        cwd=tmp_path, capture_output=True, timeout=120, check=False,
+        env={**os.environ, "openin_any": "p", "openout_any": "p"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout.decode("utf-8", "replace")[-1500:]
+    assert (tmp_path / "out.pdf").stat().st_size > 1000
