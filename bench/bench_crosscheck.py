@@ -69,7 +69,7 @@ def bench_case(name: str, runs: int, n: int) -> None:
     parsed = parse(text)
     arr = values(n)[0].array
     derivative = derive(parsed, "x").result
-    program = Program.compile([derivative])
+    program = Program.prepare([derivative])
     lam = sympy.lambdify([symbol("x")], derivative, modules="numpy", cse=True)  # noqa: TID251 - the baseline
     ours, base = paired(lambda: program.run_elementwise({"x": arr}), lambda: lam(arr), runs)
     print(f"[{name}] (a) exact gradient {ours * 1e3:.1f} ms vs lambdify(cse=True) {base * 1e3:.1f} ms "
@@ -87,7 +87,7 @@ def bench_case(name: str, runs: int, n: int) -> None:
     whole, base = paired(lambda: crosscheck(parsed, vals, ["x"]), bare_torch, runs)
     print(f"[{name}] (b) whole cross-check {whole * 1e3:.0f} ms vs torch forward+backward "
           f"{base * 1e3:.0f} ms -> ratio {whole / base:.2f} (target <= {target})")  # fmt: skip
-    symbolic = median_time(lambda: Program.compile([derive(parsed, "x").result]), runs)
+    symbolic = median_time(lambda: Program.prepare([derive(parsed, "x").result]), runs)
     small = median_time(lambda: crosscheck(parsed, values(10), ["x"]), runs)
     print(f"[{name}]     symbolic work (derive + compile): {symbolic * 1e3:.1f} ms, whatever the size; "
           f"whole cross-check at 10 elements {small * 1e3:.1f} ms, at {n:.0e} {whole * 1e3:.0f} ms")  # fmt: skip

@@ -129,7 +129,7 @@ def _elementwise(
     full = np.broadcast_shapes(*(np.shape(a) for a in env.values()))
     scale = 1.0 / math.prod(full) if reduction == "mean" else 1.0
     derivations = tuple(derive(parsed, name) for name in wrt)
-    program = Program.compile([d.result for d in derivations])
+    program = Program.prepare([d.result for d in derivations])
     grads = {}
     for name, raw in zip(wrt, program.run_elementwise(env), strict=True):
         shape = np.shape(env[name])
@@ -137,7 +137,7 @@ def _elementwise(
         if scale != 1.0:
             grad = np.multiply(grad, scale, out=grad if grad.flags.writeable else None)
         grads[name] = grad
-    f = Program.compile([to_sympy(field)])
+    f = Program.prepare([to_sympy(field)])
     estimates = {name: _fd_elementwise(f, env, name, full, scale, reduction) for name in wrt}
     formulas = tuple(_elementwise_formula(d, env, full, scale) for d in derivations)
     return Exact(grads, estimates, formulas, derivations, "elementwise", to_sympy(field), env)
@@ -223,13 +223,13 @@ def _per_element(expr: Expr, env: Mapping[str, Array], wrt: Sequence[str]) -> Ex
         for name, a in env.items() for index in np.ndindex(np.shape(a))
     }  # fmt: skip
     order = [(name, index) for name in wrt for index in np.ndindex(np.shape(env[name]))]
-    program = Program.compile([grads_sym[name][index] for name, index in order])
+    program = Program.prepare([grads_sym[name][index] for name, index in order])
     results = program.run(flat_env)
     grads = {name: np.zeros(np.shape(env[name])) for name in wrt}
     for (name, index), value in zip(order, results, strict=True):
         grads[name][index] = float(value)
     function = sympy.Add(*np.asarray(output, dtype=object).ravel().tolist())
-    total = Program.compile([function])
+    total = Program.prepare([function])
     estimates = {name: _fd_elements(total, flat_env, name, np.shape(env[name])) for name in wrt}
     shapes = {name: np.shape(a) for name, a in env.items()}
     closed = [m for m in (matrix_formula(expr, name, shapes) for name in wrt) if m is not None]
@@ -330,7 +330,7 @@ def _kinks(function: Sym, env: Mapping[str, Array]) -> tuple[str, ...]:
     """
     kinds: dict[str, None] = {}
     for atom in function.atoms(sympy.Abs, sympy.sign, sympy.Max, sympy.Min):
-        values = [np.asarray(v) for v in Program.compile(list(atom.args)).run(env)]
+        values = [np.asarray(v) for v in Program.prepare(list(atom.args)).run(env)]
         if len(values) == 1:
             hit = bool(np.any(values[0] == 0))
         else:  # a tie: the extreme value is taken by two arguments at once

@@ -24,7 +24,7 @@ Input policies (what a person may write, and how it is read):
   The tensor words prod, max, matmul, dot, transpose, detach are read only as a whole run
   (`product` is an unknown word, not prod(u·c·t)).
   Refused, naming the word: 4+ single letters in a row (`hello`), a word of 2+ letters before
-  `(` that is not a function (`eval(1)`, `min(x)`: "unknown function", with a hint for min,
+  `(` that is not a function (`eval`, `min` before brackets: "unknown function", hint for min,
   maximum, argmax; Greek names and `pi` multiply a bracket, except gamma/beta/zeta/eta), Python
   keywords (`if`, `True`, `import`), names with a leading `_` or a `__`,
   `nan`/`inf`/`infinity`/`oo`, a function name in the wrong case before an operand (`Sin(x)`,

@@ -66,7 +66,7 @@ class sigmoid(sympy.Function):
     """The logistic sigmoid σ(x) = 1/(1 + e^(−x)); σ′ = σ·(1 − σ)."""
 
     @classmethod
-    def eval(cls, arg: Sym) -> Sym:
+    def eval(cls, arg: Sym) -> Sym:  # safe: SymPy's Function.eval hook, no text involved
         return sympy.Rational(1, 2) if arg.is_zero else None
 
     def fdiff(self, argindex: int = 1) -> Sym:

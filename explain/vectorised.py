@@ -1,6 +1,6 @@
 """Vectorised evaluation: SymPy expressions → NumPy arrays, without generating or exec'ing code.
 
-`Program.compile(exprs)` runs common-subexpression elimination once (symbolic work that does
+`Program.prepare(exprs)` runs common-subexpression elimination once (symbolic work that does
 not grow with the data); `program.run(env)` walks the small expression trees, calling one NumPy
 ufunc per node over whole arrays. Temporaries the walk owns are reused in place (`out=`), so a
 polynomial's gradient costs about two passes over memory and no more arrays than it needs.
@@ -65,7 +65,7 @@ class Program:
     operations: int  # how many array operations one run performs
 
     @staticmethod
-    def compile(exprs: Sequence[Sym]) -> Program:
+    def prepare(exprs: Sequence[Sym]) -> Program:
         steps, outputs = sympy.cse(list(exprs), optimizations=())
         operations = sum(sympy.count_ops(e) for e in [*(s for _, s in steps), *outputs])
         return Program(tuple(steps), tuple(outputs), int(operations))
@@ -103,7 +103,7 @@ class Program:
 
 def evaluate(expr: Sym, env: Mapping[str, Array]) -> Array:
     """One expression over named arrays (a convenience over Program)."""
-    return Program.compile([expr]).run(env)[0]
+    return Program.prepare([expr]).run(env)[0]
 
 
 class _Walk:

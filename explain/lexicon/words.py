@@ -1,7 +1,8 @@
 """WORDS: runs of letters -> names, constants and functions (xy -> x·y, xsinx -> x·sin(x)).
 
 Also refused here, with the word named: Python keywords, dunders, nan/inf, unknown functions
-(`eval(1)`), wrong-case function names (`Sin(x)`, `In x`), runs with 4+ single letters; and
+(`eval` before brackets), wrong-case function names (`Sin(x)`, `In x`), runs of 4+ single
+letters; and
 read here: keyword arguments (`dim=`), dotted spellings (`torch.exp`, `np.pi`).
 """
 
