@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, assert_never
 
 from explain.expr import Parsed, variables
-from explain.render.arrays import nested, number, shape_text
+from explain.render.arrays import nested, shape_text
 from explain.render.graph import to_tikz
 from explain.render.notation import is_compound, sym_latex
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
@@ -213,8 +213,8 @@ def _answer_rows(i: InputCheck) -> list[str]:
         rf"exact (SymPy $\to$ NumPy) & {_tt(nested(i.exact))} \\",
         rf"autograd ({_tt(i.name + '.grad')}) & {_tt(nested(i.autograd))} \\",
         rf"finite differences & {_tt(fd)} $\pm$ {escape(fd_error)} \\",
-        rf"max abs / rel difference & {escape(number(i.max_abs_error))} / "
-        rf"{escape(number(i.max_rel_error))} \\",
+        rf"max abs / rel difference & {escape(short(i.max_abs_error))} / "
+        rf"{escape(short(i.max_rel_error))} \\",
     ]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from explain.expr import Parsed, variables
 from explain.render import latex as tex
-from explain.render.arrays import nested, number, shape_text
+from explain.render.arrays import nested, shape_text
 from explain.render.graph import to_mermaid
 from explain.render.notation import sym_latex
 from explain.render.outline import D, Line, Prose, Result, Written, outline
@@ -121,8 +121,8 @@ def _answer_rows(i: InputCheck) -> list[str]:
         f"| exact (SymPy → NumPy) | {code(nested(i.exact))} |",
         f"| autograd ({code(i.name + '.grad')}) | {code(nested(i.autograd))} |",
         f"| finite differences{where} | {code(fd)} ± {fd_error} |",
-        f"| max abs / rel difference, exact vs autograd | {number(i.max_abs_error)} / "
-        f"{number(i.max_rel_error)} |",
+        f"| max abs / rel difference, exact vs autograd | {short(i.max_abs_error)} / "
+        f"{short(i.max_rel_error)} |",
     ]
 
 
