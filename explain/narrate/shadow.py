@@ -1,0 +1,130 @@
+"""Symbolic shadows: each tensor element as a SymPy formula of the leaves' element symbols."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import sympy
+
+from explain.elements import element_name
+from explain.symbolic import UNARY, detach, symbol
+from explain.vectorised import Program
+
+Array = Any
+Sym = Any
+
+MAX_SHADOW_ELEMENTS = 400
+"""Most elements a tensor may have and still get a symbolic shadow (larger: numbers only)."""
+
+FUNCTIONS: dict[str, Callable[[Sym], Sym]] = {
+    **{name: UNARY[name] for name in ("exp", "sin", "cos", "sqrt", "abs", "relu", "sigmoid")},
+    "tanh": sympy.tanh,
+    "log": sympy.log,
+}
+"""torch.<name> → the SymPy function of one element."""
+
+
+def number(value: float | int | bool) -> Sym:
+    """A Python number as SymPy: integers stay exact (2*x, not 2.0*x)."""
+    if isinstance(value, bool | int) or float(value).is_integer():
+        return sympy.Integer(int(value))
+    return sympy.Float(value)
+
+
+def constant(values: Array) -> Array | None:
+    """Numbers as an object array of SymPy numbers (None when too large to shadow)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size > MAX_SHADOW_ELEMENTS:
+        return None
+    return _map(number, values.astype(object))
+
+
+def stop_gradient(shadow: Array | None) -> Array | None:
+    """detach(): the same values, a constant for differentiation."""
+    if shadow is None:
+        return None
+    return _map(lambda e: detach(e) if getattr(e, "free_symbols", None) else e, shadow)
+
+
+def binary(op: Callable[[Any, Any], Any], left: Array | None, right: Array | None) -> Array | None:
+    """An arithmetic operator applied element by element, with NumPy broadcasting."""
+    if left is None or right is None:
+        return None
+    return np.asarray(op(left, right), dtype=object)
+
+
+def negate(shade: Array | None) -> Array | None:
+    """-t, element by element."""
+    return None if shade is None else np.asarray(-shade, dtype=object)
+
+
+def apply(name: str, shadow: Array | None) -> Array | None:
+    """torch.<name>(t) for sum, mean and the unary functions."""
+    if shadow is None:
+        return None
+    if name == "sum":
+        return np.asarray(sympy.Add(*shadow.ravel().tolist()), dtype=object)
+    if name == "mean":
+        total = sympy.Add(*shadow.ravel().tolist())
+        return np.asarray(total / sympy.Integer(shadow.size), dtype=object)
+    return _map(FUNCTIONS[name], shadow)
+
+
+def _map(fn: Callable[[Any], Any], array: Array) -> Array:
+    array = np.asarray(array, dtype=object)
+    out = np.empty(array.shape, dtype=object)
+    for index in np.ndindex(array.shape):
+        out[index] = fn(array[index])
+    return out
+
+
+def total(target: Array, weights: Array | None) -> Sym:
+    """The scalar backward() differentiates: the target, or Σ gradient·target."""
+    if weights is not None:
+        target = np.asarray(target * weights, dtype=object)
+    return sympy.Add(*np.asarray(target, dtype=object).ravel().tolist())
+
+
+def gradient(scalar: Sym, symbols: Array) -> Array:
+    """∂scalar/∂(each element symbol), as an object array shaped like the leaf."""
+    return _map(lambda s: sympy.diff(scalar, s), symbols)
+
+
+def generic_formula(grads: Array, shapes: Mapping[str, tuple[int, ...]]) -> Sym | None:
+    """The per-element derivative with element symbols replaced by generic ones (x[0,1] → x).
+
+    None when the elements' derivatives differ after that replacement (not elementwise).
+    """
+    found: Sym | None = None
+    for index in np.ndindex(grads.shape):
+        generic = grads[index].replace(detach, lambda u: u).xreplace(_generic_map(index, shapes))
+        if found is None:
+            found = generic
+        elif found != generic and sympy.expand(found - generic) != 0:
+            return None
+    return found
+
+
+def _generic_map(index: tuple[int, ...], shapes: Mapping[str, tuple[int, ...]]) -> dict[Sym, Sym]:
+    """Element symbols aligned with `index` by broadcasting → the tensor's generic symbol."""
+    out: dict[Sym, Sym] = {}
+    for name, shape in shapes.items():
+        if len(shape) > len(index):
+            continue
+        tail = index[len(index) - len(shape) :]
+        aligned = tuple(0 if n == 1 else i for i, n in zip(tail, shape, strict=True))
+        out[symbol(element_name(name, aligned))] = symbol(name)
+    return out
+
+
+def evaluate(grads: Array, env: Mapping[str, float]) -> Array:
+    """The per-element derivatives as float64 numbers (inf/nan where undefined)."""
+    values = Program.prepare(grads.ravel().tolist()).run(env)
+    return np.asarray([float(v) for v in values], dtype=np.float64).reshape(grads.shape)
+
+
+def torch_kinks(grads: Array) -> Array:
+    """torch's convention at relu's kink: Heaviside(0) is 0 (SymPy's default is 1/2)."""
+    return _map(lambda g: g.replace(sympy.Heaviside, lambda u, *_: sympy.Heaviside(u, 0)), grads)
