@@ -17,6 +17,7 @@ from explain.rules import gradient as _gradient
 from explain.steps import Derivation, Gradient
 
 if TYPE_CHECKING:
+    from explain.events import Narration
     from explain.numeric import Point
     from explain.reports import CrossCheck, Graph
 
@@ -83,6 +84,18 @@ def graph(expression: str | Parsed, at: str | None = None, *, latex: bool | None
     given = {v.name: v.array for v in parse_values(at)} if at else {}
     env = {name: given.get(name, _ONE) for name in names}
     return run(parsed.expr, env, names, source=parsed.source).graph
+
+
+def narrate(source: str, *, filename: str = "<script>", keep_going: bool = False) -> Narration:
+    """Run a tutorial-style PyTorch script safely, with real torch, and narrate autograd."""
+    if len(source) > limits.MAX_SCRIPT_CHARS:
+        raise LimitExceeded(
+            f"the script is {len(source)} characters; the limit is {limits.MAX_SCRIPT_CHARS}",
+            label=filename,
+        )
+    from explain.narrate import narrate as run_script
+
+    return run_script(source, filename=filename, keep_going=keep_going)
 
 
 def _crosscheck_now(

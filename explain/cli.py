@@ -171,6 +171,37 @@ def _each_line(file: IO[str], one: Callable[[str], str], separator: str) -> int:
     return failures
 
 
+@cli.command()
+@click.argument("script", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--code", "code", metavar="TEXT", help="Narrate this code instead of a file.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--keep-going", is_flag=True, help="Go on after an error (Python would stop).")
+@reports_errors
+def run(script: str | None, code: str | None, fmt: str, keep_going: bool) -> None:
+    """Run a PyTorch SCRIPT safely and narrate what autograd does, statement by statement.
+
+    SCRIPT is a file or "-" for standard input. Only tutorial-style code is allowed (torch
+    tensors, arithmetic, backward, .grad, detach, no_grad, print); anything else is refused,
+    with its line, before anything runs. A fragment that uses torch without importing it is
+    read as if it began with `import torch`.
+    """
+    from explain import api
+    from explain.limits import MAX_SCRIPT_CHARS
+    from explain.render import render
+
+    if (script is None) == (code is None):
+        raise UsageError("give a SCRIPT file (or - for standard input) or --code, not both")
+    if code is not None:
+        source, name = code, "<code>"
+    elif script == "-":
+        source, name = sys.stdin.read(MAX_SCRIPT_CHARS + 1), "<stdin>"
+    else:
+        with open(script, encoding="utf-8") as handle:  # type: ignore[arg-type]
+            source, name = handle.read(MAX_SCRIPT_CHARS + 1), str(script)
+    narration = api.narrate(source, filename=name, keep_going=keep_going)
+    click.echo(render(narration, fmt), nl=False)  # type: ignore[arg-type]
+
+
 GRAPH_FORMATS = ("text", "dot", "mermaid", "tikz", "json", "svg", "png")
 
 

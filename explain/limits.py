@@ -65,3 +65,7 @@ MAX_SYMBOLIC_ELEMENTS = 400
 
 FD_SAMPLE = 64
 """Elements checked by finite differences when a tensor is larger than this."""
+
+# --- scripts ---------------------------------------------------------------------------------
+MAX_SCRIPT_CHARS = 100_000
+"""Longest script `explain run` reads (checked before parsing)."""

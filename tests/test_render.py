@@ -8,6 +8,7 @@ import pytest
 
 import explain
 from explain.api import crosscheck, graph
+from explain.events import Narration
 from explain.render import FORMATS, render, renderable_types
 from explain.render import graph as pictures
 from explain.render.latex import escape as latex_escape
@@ -55,7 +56,7 @@ def test_golden_graph_pictures(picture: str, golden) -> None:  # type: ignore[no
 
 
 def test_every_model_renders_in_every_format() -> None:
-    assert renderable_types() == {Derivation, Gradient, CrossCheck, Graph}
+    assert renderable_types() == {Derivation, Gradient, CrossCheck, Graph, Narration}
     for fmt in FORMATS:
         for model in (CASES["poly"](), CASES["gradient"]()):
             assert render(model, fmt)  # type: ignore[arg-type]

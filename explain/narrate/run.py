@@ -69,6 +69,8 @@ def narrate(source: str, *, filename: str = "<script>", keep_going: bool = False
     if statements > MAX_STATEMENTS:
         raise LimitExceeded(f"the script has {statements} statements; at most {MAX_STATEMENTS}")
     run = _Run(source, keep_going)
+    if not _imports_torch(tree):  # a tutorial fragment: `import torch` is taken as read
+        run.env["torch"] = Namespace("torch")
     try:
         with time_budget(MAX_SECONDS):
             run.block(tree.body)
@@ -77,6 +79,13 @@ def narrate(source: str, *, filename: str = "<script>", keep_going: bool = False
     except _Stop:
         pass
     return Narration(source, tuple(run.events), "".join(run.stdout))
+
+
+def _imports_torch(tree: ast.Module) -> bool:
+    return any(
+        isinstance(node, ast.Import) and any(alias.name == "torch" for alias in node.names)
+        for node in ast.walk(tree)
+    )
 
 
 class _Run:

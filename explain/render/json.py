@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
+from explain.events import Narration
 from explain.expr import Parsed, variables
 from explain.render import latex as tex
-from explain.render import text
+from explain.render import story, text
 from explain.render.arrays import to_lists
 from explain.render.notation import sym_latex, sym_plain, sym_text
 from explain.render.outline import Line, outline
@@ -215,3 +217,36 @@ def render_graph(g: Graph) -> str:
 
 RENDERS[CrossCheck] = render_crosscheck
 RENDERS[Graph] = render_graph
+
+
+# --- narration ----------------------------------------------------------------------------------
+
+
+def _event_value(value: Any) -> Any:
+    """A field of an event as JSON: arrays as nested lists, SymPy formulas in SymPy syntax."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, tuple):
+        return [_event_value(v) for v in value]
+    if hasattr(value, "ndim"):
+        return array_field(value)
+    if hasattr(value, "free_symbols"):
+        return sym_plain(value)
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _event_value(getattr(value, k)) for k in value.__dataclass_fields__}
+    return str(value)
+
+
+def event_fields(event: Any) -> dict[str, Any]:
+    kind = re.sub(r"(?<!^)(?=[A-Z])", "_", type(event).__name__).lower()
+    data = {"kind": kind, **_event_value(event)}
+    data["narration"] = ["".join(text.story_piece(p) for p in s) for s in story.sentences(event)]
+    return data
+
+
+def render_narration(n: Narration) -> str:
+    return dumps({"schema": SCHEMA, "kind": "narration", "stdout": n.stdout,
+                  "events": [event_fields(e) for e in n.events]})  # fmt: skip
+
+
+RENDERS[Narration] = render_narration

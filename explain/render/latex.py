@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, assert_never
 
+from explain.events import Narration
 from explain.expr import Parsed, variables
+from explain.render import story
 from explain.render.arrays import nested, shape_text
 from explain.render.graph import to_tikz
 from explain.render.notation import is_compound, sym_latex
@@ -244,3 +246,37 @@ def render_graph(g: Graph) -> str:
 
 RENDERS[CrossCheck] = render_crosscheck
 RENDERS[Graph] = render_graph
+
+
+# --- narration ----------------------------------------------------------------------------------
+
+
+def _story_piece(piece: story.Piece) -> str:
+    match piece:
+        case str():
+            return escape(piece)
+        case story.Tensor(value=value):
+            return _tt(nested(value))
+        case story.Formula(value=value):
+            return f"${sym_latex(value)}$"
+        case story.Code(text=text):
+            return _tt(text.replace("\n", " "))
+
+
+def render_narration(n: Narration) -> str:
+    lines = ["% explain: narration of a PyTorch script"]
+    for event in n.events:
+        lines.append(rf"\noindent\textbf{{line {event.line}}}\quad {_tt(event.source)}\par")
+        for sentence in story.sentences(event):
+            body = "".join(_story_piece(p) for p in sentence)
+            lines.append(rf"\hspace*{{1.5em}}{body}\par")
+    lines.append(r"\medskip\noindent\textbf{Output} (exactly as python prints it)\par")
+    lines += [
+        r"\begin{verbatim}",
+        n.stdout.replace("\\end{verbatim}", "\\end {verbatim}").rstrip("\n"),
+        r"\end{verbatim}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+RENDERS[Narration] = render_narration

@@ -6,8 +6,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from explain.events import Narration
 from explain.expr import Parsed, variables
 from explain.render import latex as tex
+from explain.render import story
 from explain.render.arrays import nested, shape_text
 from explain.render.graph import to_mermaid
 from explain.render.notation import sym_latex
@@ -147,3 +149,38 @@ def render_graph(g: Graph) -> str:
 
 RENDERS[CrossCheck] = render_crosscheck
 RENDERS[Graph] = render_graph
+
+
+# --- narration ----------------------------------------------------------------------------------
+
+
+def _story_piece(piece: story.Piece) -> str:
+    match piece:
+        case str():
+            return escape(piece)
+        case story.Tensor(value=value):
+            return code(nested(value))
+        case story.Formula(value=value):
+            return math(sym_latex(value))
+        case story.Code(text=text):
+            return code(text.replace("\n", " "))
+
+
+def fence(text: str, info: str = "") -> list[str]:
+    """A fenced block that no backtick run inside `text` can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    mark = "`" * max(3, longest + 1)
+    return [mark + info, text.rstrip("\n"), mark]
+
+
+def render_narration(n: Narration) -> str:
+    lines: list[str] = []
+    for event in n.events:
+        lines.append(f"- **line {event.line}** {code(event.source)}")
+        lines += ["  " + "".join(_story_piece(p) for p in s) for s in story.sentences(event)]
+        lines[-1] += ""
+    lines += ["", "**Output** (exactly as python prints it)", "", *fence(n.stdout, "text")]
+    return _joined(lines)
+
+
+RENDERS[Narration] = render_narration

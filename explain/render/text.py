@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, assert_never
 
+from explain.events import Narration
 from explain.expr import Parsed, variables
+from explain.render import story
 from explain.render.arrays import nested, shape_text
 from explain.render.notation import is_compound, sym_text
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
@@ -254,3 +256,36 @@ def render_graph(g: Graph) -> str:
 
 RENDERS[CrossCheck] = render_crosscheck
 RENDERS[Graph] = render_graph
+
+
+# --- narration ----------------------------------------------------------------------------------
+
+
+def story_piece(piece: story.Piece) -> str:
+    match piece:
+        case str():
+            return piece
+        case story.Tensor(value=value):
+            return nested(value)
+        case story.Formula(value=value):
+            return sym_text(value)
+        case story.Code(text=text):
+            return text
+        case _:
+            assert_never(piece)
+
+
+def render_narration(n: Narration) -> str:
+    lines: list[str] = []
+    for event in n.events:
+        head = f"line {event.line}"
+        lines.append(f"{head:<8}  {event.source}")
+        pad = " " * 10
+        for sentence in story.sentences(event):
+            text = "".join(story_piece(p) for p in sentence)
+            lines.append(pad + text.replace("\n", "\n" + pad))
+    lines += ["", "output (exactly as python prints it):", n.stdout.rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+RENDERS[Narration] = render_narration
