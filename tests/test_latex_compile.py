@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import explain
-from explain.api import crosscheck
+from explain.api import crosscheck, narrate
 from explain.render import render
 
 needs_pdflatex = pytest.mark.skipif(
@@ -18,6 +18,7 @@ needs_pdflatex = pytest.mark.skipif(
     reason="pdflatex is not installed",
 )
 
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "tutorial"
 PREAMBLE = (
     "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{tikz}\n"
     "\\usetikzlibrary{arrows.meta,positioning}\n\\begin{document}\n"
@@ -31,6 +32,8 @@ MODELS = {
     "crosscheck": lambda: crosscheck("torch.sum(x**2 + 2*x + 1)", "x=[[1.0,2.0],[3.0,4.0]]"),
     "matrix": lambda: crosscheck("mean((A@w - b)**2)", "A=[[1,2],[3,4]], w=[0.5,-1], b=[1,0]", "w"),
     "kink": lambda: crosscheck("abs(x)", "x=0"),
+    "narration": lambda: narrate((SAMPLES / "05_accumulation.py").read_text(encoding="utf-8")),
+    "narrated_error": lambda: narrate((SAMPLES / "06_detach_error.py").read_text(encoding="utf-8")),
 }
 
 
