@@ -774,8 +774,11 @@ def test_not_a_variable_name(text: str) -> None:
 
 # --- safety --------------------------------------------------------------------------------
 
-PARSER_FILES = ["parse.py", "parse_latex.py", *(f"lexicon/{p.name}" for p in
-                (Path(__file__).parents[1] / "explain" / "lexicon").glob("*.py"))]  # fmt: skip
+PACKAGE = Path(__file__).parents[1] / "explain"
+PARSER_FILES = [
+    "parse_latex.py",
+    *(f"{pkg}/{p.name}" for pkg in ("parse", "lexicon") for p in (PACKAGE / pkg).glob("*.py")),
+]
 ALLOWED_IMPORTS = {"__future__", "collections", "dataclasses", "re", "types", "typing",
                    "unicodedata", "explain"}  # fmt: skip
 

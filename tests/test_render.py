@@ -56,7 +56,8 @@ def test_golden_graph_pictures(picture: str, golden) -> None:  # type: ignore[no
 
 
 def test_every_model_renders_in_every_format() -> None:
-    assert renderable_types() == {Derivation, Gradient, CrossCheck, Graph, Narration}
+    models = {Derivation, Gradient, CrossCheck, Graph, Narration}
+    assert renderable_types() == {m.__name__ for m in models}
     for fmt in FORMATS:
         for model in (CASES["poly"](), CASES["gradient"]()):
             assert render(model, fmt)  # type: ignore[arg-type]

@@ -10,9 +10,12 @@ Format = Literal["text", "markdown", "latex", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "latex", "json")
 
 
-def _renderers(fmt: str) -> dict[type, Callable[[Any], str]]:
-    """The format's table {model type: renderer}; a format module is imported when first used."""
-    table: dict[type, Callable[[Any], str]] = import_module(f"explain.render.{fmt}").RENDERS
+def _renderers(fmt: str) -> dict[str, Callable[[Any], str]]:
+    """The format's table {model class name: renderer}; a format module loads when first used.
+
+    Keyed by name so that a format module need not import every model to render one of them.
+    """
+    table: dict[str, Callable[[Any], str]] = import_module(f"explain.render.{fmt}").RENDERS
     return table
 
 
@@ -20,12 +23,12 @@ def render(model: object, fmt: Format = "text") -> str:
     """The model as a string in `fmt`; a model type without a renderer is a bug, never a repr."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    renderer = _renderers(fmt).get(type(model))
+    renderer = _renderers(fmt).get(type(model).__name__)
     if renderer is None:
         raise TypeError(f"no {fmt} renderer for {type(model).__name__}")
     return renderer(model)
 
 
-def renderable_types() -> frozenset[type]:
-    """Every model type some format renders (each must be rendered by all formats)."""
+def renderable_types() -> frozenset[str]:
+    """Every model class (by name) some format renders (each must be rendered by all)."""
     return frozenset(t for fmt in FORMATS for t in _renderers(fmt))

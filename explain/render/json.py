@@ -120,9 +120,9 @@ def render_gradient(g: Gradient) -> str:
     return dumps(data)
 
 
-RENDERS: dict[type, Callable[[Any], str]] = {
-    Derivation: render_derivation,
-    Gradient: render_gradient,
+RENDERS: dict[str, Callable[[Any], str]] = {
+    "Derivation": render_derivation,
+    "Gradient": render_gradient,
 }
 
 
@@ -215,8 +215,8 @@ def render_graph(g: Graph) -> str:
     return dumps({"schema": SCHEMA, "kind": "graph", "input": g.source, **graph_fields(g)})
 
 
-RENDERS[CrossCheck] = render_crosscheck
-RENDERS[Graph] = render_graph
+RENDERS["CrossCheck"] = render_crosscheck
+RENDERS["Graph"] = render_graph
 
 
 # --- narration ----------------------------------------------------------------------------------
@@ -249,4 +249,4 @@ def render_narration(n: Narration) -> str:
                   "events": [event_fields(e) for e in n.events]})  # fmt: skip
 
 
-RENDERS[Narration] = render_narration
+RENDERS["Narration"] = render_narration

@@ -181,9 +181,9 @@ def render_gradient(g: Gradient) -> str:
     return "\n".join(lines) + "\n"
 
 
-RENDERS: dict[type, Callable[[Any], str]] = {
-    Derivation: render_derivation,
-    Gradient: render_gradient,
+RENDERS: dict[str, Callable[[Any], str]] = {
+    "Derivation": render_derivation,
+    "Gradient": render_gradient,
 }
 
 
@@ -244,8 +244,8 @@ def render_graph(g: Graph) -> str:
     return "% explain: autograd graph (needs \\usepackage{tikz})\n" + to_tikz(g) + "\n"
 
 
-RENDERS[CrossCheck] = render_crosscheck
-RENDERS[Graph] = render_graph
+RENDERS["CrossCheck"] = render_crosscheck
+RENDERS["Graph"] = render_graph
 
 
 # --- narration ----------------------------------------------------------------------------------
@@ -279,4 +279,4 @@ def render_narration(n: Narration) -> str:
     return "\n".join(lines) + "\n"
 
 
-RENDERS[Narration] = render_narration
+RENDERS["Narration"] = render_narration

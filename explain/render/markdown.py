@@ -103,9 +103,9 @@ def render_gradient(g: Gradient) -> str:
     return _joined(lines)
 
 
-RENDERS: dict[type, Callable[[Any], str]] = {
-    Derivation: render_derivation,
-    Gradient: render_gradient,
+RENDERS: dict[str, Callable[[Any], str]] = {
+    "Derivation": render_derivation,
+    "Gradient": render_gradient,
 }
 
 
@@ -147,8 +147,8 @@ def render_graph(g: Graph) -> str:
     return _joined(["```mermaid", to_mermaid(g), "```"])
 
 
-RENDERS[CrossCheck] = render_crosscheck
-RENDERS[Graph] = render_graph
+RENDERS["CrossCheck"] = render_crosscheck
+RENDERS["Graph"] = render_graph
 
 
 # --- narration ----------------------------------------------------------------------------------
@@ -183,4 +183,4 @@ def render_narration(n: Narration) -> str:
     return _joined(lines)
 
 
-RENDERS[Narration] = render_narration
+RENDERS["Narration"] = render_narration

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
-from explain.events import Narration
 from explain.expr import Parsed, variables
-from explain.render import story
 from explain.render.arrays import nested, shape_text
 from explain.render.notation import is_compound, sym_text
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
-from explain.reports import CrossCheck, GradientFormula, Graph, GraphNode, InputCheck
 from explain.steps import RULE_TITLES, Derivation, Gradient, PointValue
+
+if TYPE_CHECKING:  # the cross-check and narration models load only when they are rendered
+    from explain.events import Narration
+    from explain.render import story
+    from explain.reports import CrossCheck, GradientFormula, Graph, GraphNode, InputCheck
 from explain.written import P_NEG, P_POW, display_name, explicit, parenthesised, precedence, pretty
 
 ORDINALS = ("first", "second", "third")
@@ -159,9 +161,9 @@ def _paren(g: Gradient) -> str:
     return f"({text})" if parenthesised(g.parsed.expr, after_operator=True) else text
 
 
-RENDERS: dict[type, Callable[[Any], str]] = {
-    Derivation: render_derivation,
-    Gradient: render_gradient,
+RENDERS: dict[str, Callable[[Any], str]] = {
+    "Derivation": render_derivation,
+    "Gradient": render_gradient,
 }
 
 
@@ -254,14 +256,16 @@ def render_graph(g: Graph) -> str:
     return "\n".join(graph_lines(g)) + "\n"
 
 
-RENDERS[CrossCheck] = render_crosscheck
-RENDERS[Graph] = render_graph
+RENDERS["CrossCheck"] = render_crosscheck
+RENDERS["Graph"] = render_graph
 
 
 # --- narration ----------------------------------------------------------------------------------
 
 
 def story_piece(piece: story.Piece) -> str:
+    from explain.render import story
+
     match piece:
         case str():
             return piece
@@ -276,6 +280,8 @@ def story_piece(piece: story.Piece) -> str:
 
 
 def render_narration(n: Narration) -> str:
+    from explain.render import story
+
     lines: list[str] = []
     for event in n.events:
         head = f"line {event.line}"
@@ -288,4 +294,4 @@ def render_narration(n: Narration) -> str:
     return "\n".join(lines) + "\n"
 
 
-RENDERS[Narration] = render_narration
+RENDERS["Narration"] = render_narration
