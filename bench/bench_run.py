@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "samples" / "tutorial" / "05_accumulation.py"
+SAMPLE = ROOT / "samples" / "tutorial" / "04_accumulation.py"
 
 
 def wall(cmd: list[str]) -> float:

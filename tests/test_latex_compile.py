@@ -32,8 +32,8 @@ MODELS = {
     "crosscheck": lambda: crosscheck("torch.sum(x**2 + 2*x + 1)", "x=[[1.0,2.0],[3.0,4.0]]"),
     "matrix": lambda: crosscheck("mean((A@w - b)**2)", "A=[[1,2],[3,4]], w=[0.5,-1], b=[1,0]", "w"),
     "kink": lambda: crosscheck("abs(x)", "x=0"),
-    "narration": lambda: narrate((SAMPLES / "05_accumulation.py").read_text(encoding="utf-8")),
-    "narrated_error": lambda: narrate((SAMPLES / "06_detach_error.py").read_text(encoding="utf-8")),
+    "narration": lambda: narrate((SAMPLES / "04_accumulation.py").read_text(encoding="utf-8")),
+    "narrated_error": lambda: narrate((SAMPLES / "05_detach_error.py").read_text(encoding="utf-8")),
 }
 
 

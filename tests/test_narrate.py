@@ -19,6 +19,7 @@ from explain.narrate import narrate
 from explain.render.notation import sym_text
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "samples" / "tutorial").glob("*.py"))
+SAMPLE = {p.stem: p for p in SAMPLES}
 
 
 def backwards(source: str) -> list[Backward]:
@@ -34,14 +35,14 @@ def test_stdout_is_byte_identical_to_python(sample: Path) -> None:
 def test_samples_are_the_ones_promised() -> None:
     names = [p.stem for p in SAMPLES]
     assert names == [
-        "01_requires_grad", "02_requires_grad_true", "03_propagation", "04_backward",
-        "05_accumulation", "06_detach_error", "07_no_grad",
+        "00_tensor", "01_requires_grad", "02_propagation", "03_backward", "04_accumulation",
+        "05_before_detach", "05_detach_error",
     ]  # fmt: skip
     assert all(p.read_text(encoding="utf-8").startswith("import torch\n") for p in SAMPLES)
 
 
 def test_accumulation_before_added_after_and_formulas() -> None:
-    source = (SAMPLES[4]).read_text(encoding="utf-8")
+    source = (SAMPLE['04_accumulation']).read_text(encoding="utf-8")
     first, second = backwards(source)
     (g1,), (g2,) = first.grads, second.grads
     assert g1.tensor == "x" and g1.before is None
@@ -59,7 +60,7 @@ def test_after_equals_torch_grad() -> None:
     x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     torch.sum(x**2 + 2 * x + 1).backward()
     torch.sum(x).backward()
-    last = backwards(SAMPLES[4].read_text(encoding="utf-8"))[-1].grads[0]
+    last = backwards(SAMPLE['04_accumulation'].read_text(encoding="utf-8"))[-1].grads[0]
     assert np.array_equal(last.after, x.grad.double().numpy())
 
 
@@ -88,7 +89,7 @@ def test_formulas_agree_with_torch(expression: str) -> None:
 
 
 def test_detach_error_is_narrated_with_torchs_message() -> None:
-    events = narrate(SAMPLES[5].read_text(encoding="utf-8")).events
+    events = narrate(SAMPLE['05_detach_error'].read_text(encoding="utf-8")).events
     raised = events[-1]
     assert isinstance(raised, Raised)
     assert raised.exception == "RuntimeError"

@@ -17,21 +17,21 @@ EXT = {"text": "txt", "markdown": "md", "latex": "tex", "json": "json"}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("sample", ["05_accumulation", "06_detach_error"])
+@pytest.mark.parametrize("sample", ["04_accumulation", "05_detach_error"])
 def test_golden_narrations(sample: str, fmt: str, golden) -> None:  # type: ignore[no-untyped-def]
     source = (SAMPLES / f"{sample}.py").read_text(encoding="utf-8")
     golden(f"run_{sample}.{EXT[fmt]}", render(narrate(source), fmt))  # type: ignore[arg-type]
 
 
 def test_accumulation_is_narrated_with_before_added_after() -> None:
-    out = CliRunner().invoke(cli, ["run", str(SAMPLES / "05_accumulation.py")]).output
+    out = CliRunner().invoke(cli, ["run", str(SAMPLES / "04_accumulation.py")]).output
     assert "∂y1/∂x = 2x + 2 = [[4, 6], [8, 10]]; x.grad was None, so it is stored" in out
     assert "added to x.grad: [[4, 6], [8, 10]] + [[1, 1], [1, 1]] = [[5, 7], [9, 11]]" in out
     assert "zero them (x.grad.zero_(), or optimizer.zero_grad())" in out
 
 
 def test_json_schema_of_a_narration() -> None:
-    data = json.loads(render(narrate((SAMPLES / "05_accumulation.py").read_text()), "json"))
+    data = json.loads(render(narrate((SAMPLES / "04_accumulation.py").read_text()), "json"))
     assert data["schema"] == 1 and data["stdout"].startswith("None\n")
     backward = [e for e in data["events"] if e["kind"] == "backward"]
     first, second = backward[0]["grads"][0], backward[1]["grads"][0]
@@ -43,7 +43,7 @@ def test_json_schema_of_a_narration() -> None:
 
 
 def test_error_event_has_exception_message_and_explanation() -> None:
-    data = json.loads(render(narrate((SAMPLES / "06_detach_error.py").read_text()), "json"))
+    data = json.loads(render(narrate((SAMPLES / "05_detach_error.py").read_text()), "json"))
     raised = data["events"][-1]
     assert raised["kind"] == "raised" and raised["exception"] == "RuntimeError"
     assert raised["message"].startswith("element 0 of tensors does not require grad")

@@ -1,3 +1,3 @@
 import torch
-x = torch.tensor([[1.0,2.0],[3.0,4.0]])
+x = torch.tensor([[1.0,2.0],[3.0,4.0]], requires_grad=True)
 print(x)

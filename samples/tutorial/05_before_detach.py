@@ -1,3 +1,6 @@
 import torch
 x = torch.tensor([[1.0,2.0],[3.0,4.0]], requires_grad=True)
-print(x)
+y=torch.sum(x**2+2*x+1)
+print(y)
+y.backward()
+print(x.grad)
