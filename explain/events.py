@@ -85,7 +85,7 @@ class GradCleared:
     line: int
     source: str
     tensor: str
-    how: Literal["zero_()", "set to None"]
+    how: Literal["zero_()", "set to None", "zero_grad()"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +100,17 @@ class Detached:
 
 @dataclass(frozen=True, slots=True)
 class GradMode:
-    """A `with torch.no_grad():` / `torch.enable_grad()` block entered (True) or left."""
+    """A grad-mode block (`with torch.no_grad():` …) entered (True) or left.
+
+    `mode` is how it was written without `torch.` (`no_grad`, `set_grad_enabled(False)` …);
+    `recording` says whether operations inside are recorded for backward.
+    """
 
     line: int
     source: str
     entered: bool
-    mode: Literal["no_grad", "enable_grad"]
+    mode: str
+    recording: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +134,78 @@ class Raised:
     fix: str | None
 
 
-Event = TensorCreated | OpRecorded | Backward | GradCleared | Detached | GradMode | Printed | Raised
+@dataclass(frozen=True, slots=True)
+class ModuleCreated:
+    """A torch.nn module or an optimizer: what it is and the leaf tensors it holds."""
+
+    line: int
+    source: str
+    name: str
+    what: str  # "Linear(2, 4)", "SGD(lr=0.1)"
+    parameters: tuple[str, ...]  # the leaves' names, "model.0.weight"
+    shapes: tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Updated:
+    """A tensor changed in place (`w -= lr * w.grad`, `optimizer.step()`, `x.add_(1)`)."""
+
+    line: int
+    source: str
+    tensor: str
+    how: str  # "w -= 0.1 * w.grad", "SGD step: w ← w − lr·w.grad (lr=0.1)"
+    before: Array
+    after: Array
+    is_leaf: bool
+    grad_fn: str | None  # a non-leaf's new grad_fn after the in-place op
+
+
+@dataclass(frozen=True, slots=True)
+class GradReturned:
+    """`torch.autograd.grad(outputs, inputs)`: gradients returned, `.grad` left untouched."""
+
+    line: int
+    source: str
+    target: str
+    grads: tuple[GradChange, ...]  # `before`/`after` are the untouched .grad (None: still None)
+    create_graph: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Warned:
+    """A warning torch printed on stderr (the build path it ends with removed)."""
+
+    line: int
+    source: str
+    category: str  # "UserWarning"
+    message: str
+    explanation: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GradRetained:
+    """`y.retain_grad()`: a non-leaf that will keep its .grad at the next backward."""
+
+    line: int
+    source: str
+    tensor: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoopElided:
+    """Iterations of a long loop that ran but are not narrated one by one."""
+
+    line: int
+    source: str
+    first: int
+    last: int
+    total: int
+
+
+Event = (
+    TensorCreated | OpRecorded | Backward | GradCleared | Detached | GradMode | Printed | Raised
+    | ModuleCreated | Updated | GradReturned | GradRetained | Warned | LoopElided
+)  # fmt: skip
 """The closed union of narration events."""
 
 

@@ -69,3 +69,41 @@ FD_SAMPLE = 64
 # --- scripts ---------------------------------------------------------------------------------
 MAX_SCRIPT_CHARS = 100_000
 """Longest script `explain run` reads (checked before parsing)."""
+
+# --- explain run: a narrated script ------------------------------------------------------------
+
+MAX_SCRIPT_STATEMENTS = 10_000
+"""Most statements a narrated script may contain (counted before it runs)."""
+
+MAX_STEPS = 50_000
+"""Most statements one narration executes (loops and calls included)."""
+
+MAX_SCRIPT_SECONDS = 20.0
+"""Wall-clock limit for one narration, torch's first import included."""
+
+MAX_LOOP_ITERATIONS = 10_000
+"""Longest range() a script may loop over."""
+
+MAX_CALL_DEPTH = 20
+"""Deepest nesting of a script's own function calls."""
+
+MAX_INT_BITS = 10_000
+"""Largest Python integer (in bits) arithmetic in a script may produce."""
+
+MAX_CREATED_ELEMENTS = 1_000_000
+"""Most elements one tensor creation or one operation may produce (checked before it runs)."""
+
+MAX_TOTAL_ELEMENTS = 100_000_000
+"""Most elements all of a script's operations together may produce."""
+
+MAX_LIST_ITEMS = 10_000
+"""Longest list a script may build with append()."""
+
+MAX_FORMAT_WIDTH = 1_000
+"""Widest field an f-string or format spec may ask for."""
+
+MAX_SHADOW_PARAMETERS = 32
+"""Most parameters a torch.nn model may have and still get symbolic formulas (else numbers)."""
+
+NARRATED_ITERATIONS = 3
+"""Iterations of a loop narrated one by one (plus the last); the others run quietly."""

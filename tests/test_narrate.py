@@ -20,13 +20,16 @@ from explain.render.notation import sym_text
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "samples" / "tutorial").glob("*.py"))
 SAMPLE = {p.stem: p for p in SAMPLES}
+ALL_SAMPLES = SAMPLES + sorted(
+    (Path(__file__).resolve().parents[1] / "samples" / "autograd").glob("*.py")
+)
 
 
 def backwards(source: str) -> list[Backward]:
     return [e for e in narrate(source).events if isinstance(e, Backward)]
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize("sample", ALL_SAMPLES, ids=lambda p: p.name)
 def test_stdout_is_byte_identical_to_python(sample: Path) -> None:
     real = subprocess.run([sys.executable, str(sample)], capture_output=True, check=False)
     assert narrate(sample.read_text(encoding="utf-8")).stdout.encode() == real.stdout
@@ -36,13 +39,13 @@ def test_samples_are_the_ones_promised() -> None:
     names = [p.stem for p in SAMPLES]
     assert names == [
         "00_tensor", "01_requires_grad", "02_propagation", "03_backward", "04_accumulation",
-        "05_before_detach", "05_detach_error",
+        "05_before_detach", "05_detach_error", "06_gan_epoch_loss", "07_gan_no_grad",
     ]  # fmt: skip
     assert all(p.read_text(encoding="utf-8").startswith("import torch\n") for p in SAMPLES)
 
 
 def test_accumulation_before_added_after_and_formulas() -> None:
-    source = (SAMPLE['04_accumulation']).read_text(encoding="utf-8")
+    source = (SAMPLE["04_accumulation"]).read_text(encoding="utf-8")
     first, second = backwards(source)
     (g1,), (g2,) = first.grads, second.grads
     assert g1.tensor == "x" and g1.before is None
@@ -60,7 +63,7 @@ def test_after_equals_torch_grad() -> None:
     x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     torch.sum(x**2 + 2 * x + 1).backward()
     torch.sum(x).backward()
-    last = backwards(SAMPLE['04_accumulation'].read_text(encoding="utf-8"))[-1].grads[0]
+    last = backwards(SAMPLE["04_accumulation"].read_text(encoding="utf-8"))[-1].grads[0]
     assert np.array_equal(last.after, x.grad.double().numpy())
 
 
@@ -89,7 +92,7 @@ def test_formulas_agree_with_torch(expression: str) -> None:
 
 
 def test_detach_error_is_narrated_with_torchs_message() -> None:
-    events = narrate(SAMPLE['05_detach_error'].read_text(encoding="utf-8")).events
+    events = narrate(SAMPLE["05_detach_error"].read_text(encoding="utf-8")).events
     raised = events[-1]
     assert isinstance(raised, Raised)
     assert raised.exception == "RuntimeError"
@@ -140,7 +143,14 @@ HOSTILE = [
     "torch.os.system('touch {marker}')",
     "print(x.__class__)",
     "open('{marker}', 'w')",
-    "def f():\n    pass",
+    "def f(a): return a.__globals__",
+    "f = lambda: 1",
+    "while True:\n    pass",
+    "def f(a=print('ran twice')):\n    pass",
+    "import torch.utils",
+    "from torch import load",
+    "y = torch.load('{marker}')",
+    "y = x.register_hook(print)",
     "class A:\n    pass",
     "exec('1')",
     "(y := torch.os)",

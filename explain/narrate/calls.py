@@ -1,46 +1,34 @@
-"""torch functions and tensor methods, run for real, with their shadows and events."""
+"""torch functions, run for real on checked arguments, each result remembered with its shadow."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from explain.errors import LimitExceeded, Unsupported
-from explain.events import Backward, GradChange
-from explain.narrate import shadow
+from explain.limits import MAX_CREATED_ELEMENTS, MAX_TOTAL_ELEMENTS
+from explain.narrate import shadow, space
 from explain.narrate.state import State
-
-MAX_CREATED_ELEMENTS = 1_000_000
-"""Most elements one tensor creation or one broadcast operation may produce (checked first)."""
 
 Tensor = Any
 
-REDUCTIONS_AND_FUNCTIONS = frozenset(shadow.FUNCTIONS) | {"sum", "mean"}
+CREATE_KEYWORDS = frozenset({"requires_grad", "dtype"})
+"""Keywords every tensor-creating function accepts here."""
 
 
-@dataclass(frozen=True, slots=True)
-class TorchFunction:
-    """torch.<name>, as the script may call it (never the real attribute)."""
-
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Method:
-    """tensor.<name>, bound to a tensor."""
-
-    tensor: Tensor
-    name: str
-
-
-def check_size(count: int) -> None:
+def check_size(state: State, count: int) -> None:
+    """Refuse an operation that would make too many elements, before it runs."""
     if count > MAX_CREATED_ELEMENTS:
         raise LimitExceeded(
             f"a tensor of {count} elements is more than a narrated script may make "
             f"({MAX_CREATED_ELEMENTS})"
+        )
+    state.elements += count
+    if state.elements > MAX_TOTAL_ELEMENTS:
+        raise LimitExceeded(
+            f"the script made more than {MAX_TOTAL_ELEMENTS} tensor elements in all"
         )
 
 
@@ -50,38 +38,126 @@ def _count(data: Any) -> int:
     return 1
 
 
-def _shape(args: tuple[Any, ...]) -> tuple[int, ...]:
+def _shape(name: str, args: tuple[Any, ...]) -> tuple[int, ...]:
     dims = args[0] if len(args) == 1 and isinstance(args[0], list | tuple) else args
-    if not all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
-        raise Unsupported("torch.ones/zeros take whole-number sizes")
+    if not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in dims):
+        raise Unsupported(f"torch.{name}() takes whole-number sizes")
     return tuple(dims)
 
 
 def create(state: State, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Tensor:
-    """torch.tensor / ones / zeros: a new leaf (element symbols named after `hint`)."""
+    """tensor / ones / zeros / full / arange / linspace / rand / randn / *_like: a new tensor."""
     import torch
 
-    if set(kwargs) - {"requires_grad", "dtype"}:
+    if set(kwargs) - CREATE_KEYWORDS:
         raise Unsupported(f"torch.{name}() takes only requires_grad= and dtype= here")
+    fn = getattr(torch, name)
     if name == "tensor":
         if len(args) != 1:
             raise Unsupported("torch.tensor() takes one data argument")
-        check_size(_count(args[0]))
-        return torch.tensor(args[0], **kwargs)
-    shape = _shape(args)
-    check_size(math.prod(shape))
-    return getattr(torch, name)(shape, **kwargs)
+        check_size(state, _count(args[0]))
+        return fn(*args, **kwargs)
+    if name.endswith("_like"):
+        if not args or not isinstance(args[0], torch.Tensor):
+            raise Unsupported(f"torch.{name}() takes a tensor first")
+        check_size(state, args[0].numel())
+        return fn(*args, **kwargs)
+    if name in ("arange", "linspace"):
+        check_size(state, _range_count(name, args))
+        return fn(*args, **kwargs)
+    if name == "full":
+        if len(args) != 2:
+            raise Unsupported("torch.full() takes a size and a value")
+        shape = _shape(name, (args[0],))
+        check_size(state, math.prod(shape))
+        return fn(shape, args[1], **kwargs)
+    shape = _shape(name, args)
+    check_size(state, math.prod(shape))
+    return fn(shape, **kwargs)
 
 
-def function(state: State, name: str, tensor: Tensor) -> Tensor:
-    """torch.sum / mean / exp ... of one tensor (or the method form)."""
+def _range_count(name: str, args: tuple[Any, ...]) -> int:
+    if not all(isinstance(a, int | float) and not isinstance(a, bool) for a in args):
+        raise Unsupported(f"torch.{name}() takes numbers here")
+    if name == "linspace":
+        if len(args) != 3 or not isinstance(args[2], int):
+            raise Unsupported("torch.linspace() takes start, end and a whole number of steps")
+        return max(int(args[2]), 0)
+    if not 1 <= len(args) <= 3:
+        raise Unsupported("torch.arange() takes end, or start, end[, step]")
+    start, end, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+    if step == 0 or not all(math.isfinite(v) for v in (start, end, step)):
+        raise Unsupported("torch.arange() needs a finite, non-zero step")
+    count: int = math.ceil((end - start) / step)
+    return max(count, 0)
+
+
+def unary(state: State, name: str, tensor: Tensor) -> Tensor:
+    """torch.exp / sin / ... / sum / mean of one tensor (or the method form)."""
     import torch
 
     if not isinstance(tensor, torch.Tensor):
         raise Unsupported(f"torch.{name}() takes a tensor here")
+    check_size(state, tensor.numel())
     result = getattr(torch, name)(tensor)
-    shade = shadow.apply(name, state.shadow_of(tensor))
+    record(state, result, shadow.apply(name, state.shadow_of(tensor)))
+    return result
+
+
+def binary(state: State, name: str, left: Any, right: Any) -> Tensor:
+    """matmul / mm / dot / pow / maximum / minimum / mul / add / sub / div."""
+    import torch
+
+    if not isinstance(left, torch.Tensor):
+        raise Unsupported(f"torch.{name}() takes a tensor first")
+    operand = right if isinstance(right, torch.Tensor) else torch.as_tensor(right)
+    if name in ("matmul", "mm", "dot"):
+        check_size(state, _matmul_size(left.shape, operand.shape))
+        result = getattr(torch, name)(left, right)
+        shade = shadow.matmul(state.shadow_of(left), state.shadow_of(right))
+        record(state, result, shade)
+        return result
+    check_size(state, math.prod(np.broadcast_shapes(tuple(left.shape), tuple(operand.shape))))
+    result = getattr(torch, name)(left, right)
+    op = shadow.OPERATORS.get(name)
+    shade = None if op is None else shadow.binary(op, state.shadow_of(left), state.shadow_of(right))
     record(state, result, shade)
+    return result
+
+
+def _matmul_size(a: Any, b: Any) -> int:
+    """Elements of a @ b (worst case, before checking that the shapes fit)."""
+    rows = math.prod(tuple(a)[:-1]) if len(a) > 1 else 1
+    cols = tuple(b)[-1] if len(b) > 1 else 1
+    batch = math.prod(tuple(b)[:-2]) if len(b) > 2 else 1
+    return rows * cols * batch
+
+
+def stack(state: State, tensors: Any, kwargs: dict[str, Any]) -> Tensor:
+    """torch.stack([a, b, ...], dim=0)."""
+    import torch
+
+    if set(kwargs) - {"dim"} or not isinstance(tensors, list | tuple):
+        raise Unsupported("torch.stack() takes a list of tensors and dim= here")
+    if not all(isinstance(t, torch.Tensor) for t in tensors):
+        raise Unsupported("torch.stack() takes a list of tensors here")
+    check_size(state, sum(t.numel() for t in tensors))
+    dim = kwargs.get("dim", 0)
+    result = torch.stack(list(tensors), dim=dim)
+    shades = [state.shadow_of(t) for t in tensors]
+    ok = all(s is not None for s in shades) and isinstance(dim, int)
+    record(state, result, np.stack(shades, axis=dim) if ok else None)  # type: ignore[arg-type]
+    return result
+
+
+def clamp(state: State, tensor: Tensor, kwargs: dict[str, Any]) -> Tensor:
+    """torch.clamp(t, min=, max=): numbers only (its kink convention differs from SymPy's)."""
+    import torch
+
+    if not isinstance(tensor, torch.Tensor) or set(kwargs) - {"min", "max"}:
+        raise Unsupported("torch.clamp() takes a tensor and min=/max= here")
+    result = torch.clamp(tensor, **kwargs)
+    record(state, result, None)
     return result
 
 
@@ -94,82 +170,29 @@ def record(state: State, result: Tensor, shade: Any) -> None:
     state.remember(result, shade, "op")
 
 
-def backward(
-    state: State, target: Tensor, kwargs: dict[str, Any], where: tuple[int, str, str]
-) -> Backward:
-    """target.backward(): run it, then say what each leaf's .grad received and why.
-
-    A hook on every leaf catches the gradient torch accumulates, so `added` is torch's own
-    increment (not after - before, which float32 rounding would blur) and leaves outside the
-    graph are left out.
-    """
-    if set(kwargs) - {"gradient", "retain_graph"}:
-        raise Unsupported("backward() takes only gradient= and retain_graph= here")
-    before = {n: _copy(leaf.grad) for n, leaf in state.leaves.items()}
-    added: dict[str, Any] = {}
-    hooks = [
-        leaf.register_hook(_catch(added, n))
-        for n, leaf in state.leaves.items()
-        if leaf.requires_grad
-    ]
-    try:
-        target.backward(**kwargs)
-    finally:
-        for hook in hooks:
-            hook.remove()
-    scalar = _scalar(state, target, kwargs.get("gradient"))
-    grads, notes = [], []
-    for name, leaf in state.leaves.items():
-        if name not in added:
-            continue  # not in this graph: torch left its .grad alone
-        change = GradChange(name, before[name], added[name], _copy(leaf.grad), None)
-        change, note = _formula(state, change, leaf, scalar)
-        grads.append(change)
-        notes.extend(note)
-    line, source, name = where
-    return Backward(line, source, name, tuple(grads), tuple(notes))
-
-
-def _catch(into: dict[str, Any], name: str) -> Any:
-    def hook(grad: Tensor) -> None:
-        into[name] = _copy(grad)
-
-    return hook
-
-
-def _scalar(state: State, target: Tensor, weights: Tensor | None) -> Any:
-    """The target's shadow summed (weighted by gradient=), or None if it has no shadow."""
-    target_shadow = state.shadow_of(target)
-    if target_shadow is None:
-        return None
-    w = None if weights is None else state.shadow_of(weights)
-    return shadow.total(target_shadow, w)
-
-
-def _copy(grad: Tensor | None) -> Any:
-    return None if grad is None else grad.detach().double().numpy().copy()
-
-
-def _formula(
-    state: State, change: GradChange, leaf: Tensor, scalar: Any
-) -> tuple[GradChange, list[str]]:
-    """The change with its formula and exact values, plus a note if they disagree with torch."""
-    if scalar is None or leaf.numel() > shadow.MAX_SHADOW_ELEMENTS:
-        return change, []
-    from explain.elements import element_symbols
-
-    name = change.tensor
-    grads = shadow.gradient(scalar, element_symbols(name, tuple(leaf.shape)))
-    formula = shadow.generic_formula(grads, state.shapes)
-    exact = shadow.evaluate(shadow.torch_kinks(grads), state.env())
-    rtol = 1e-9 if leaf.dtype == _float64() else 1e-5
-    notes = []
-    if not np.allclose(exact, change.added, rtol=rtol, atol=rtol, equal_nan=True):
-        notes.append(f"narrator's formula disagrees with torch for {name}.grad")
-    return replace(change, formula=formula, exact=exact), notes
-
-
-def _float64() -> Any:
+def member_call(
+    state: State, member: space.Member, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """torch.<name>(...) for the functions that are not creation, grad modes or nn/optim."""
     import torch
 
-    return torch.float64
+    name = member.name
+    if name in space.UNARY or name in space.REDUCTIONS:
+        if len(args) != 1 or kwargs:
+            raise Unsupported(f"torch.{name}() takes one tensor here")
+        return unary(state, name, args[0])
+    if name in space.BINARY:
+        if len(args) != 2 or kwargs:
+            raise Unsupported(f"torch.{name}() takes two arguments here")
+        return binary(state, name, *args)
+    if name == "stack":
+        return stack(state, args[0] if args else None, kwargs)
+    if name == "clamp":
+        return clamp(state, args[0] if args else None, kwargs)
+    if name == "manual_seed":
+        if len(args) != 1 or not isinstance(args[0], int) or kwargs:
+            raise Unsupported("torch.manual_seed() takes one whole number")
+        return torch.manual_seed(args[0])
+    if name == "is_grad_enabled":
+        return torch.is_grad_enabled()
+    raise Unsupported(f"torch.{name}() is not narrated")

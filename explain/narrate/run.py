@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import ast
-import math
-import operator
-from collections.abc import Callable
+import warnings
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from explain.budget import time_budget
 from explain.errors import BudgetExceeded, LimitExceeded, ParseError, Unsupported
@@ -18,44 +14,56 @@ from explain.events import (
     Event,
     GradCleared,
     GradMode,
+    LoopElided,
+    ModuleCreated,
     Narration,
     OpRecorded,
     Printed,
     Raised,
     TensorCreated,
+    Updated,
+    Warned,
 )
-from explain.narrate import allow, calls, faults, shadow
+from explain.limits import (
+    MAX_CALL_DEPTH,
+    MAX_SCRIPT_SECONDS,
+    MAX_SCRIPT_STATEMENTS,
+    MAX_STEPS,
+    NARRATED_ITERATIONS,
+)
+from explain.narrate import allow, exprs, faults, modules, shadow, space
 from explain.narrate.state import State
 
-MAX_STATEMENTS = 10_000
-"""Most statements one narration executes."""
-
-MAX_SECONDS = 20.0
-"""Wall-clock limit for one narration, torch's first import included."""
-
-MAX_INT_BITS = 10_000
-"""Largest Python integer (in bits) arithmetic in a script may produce."""
-
-OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.Pow: operator.pow,
-}  # fmt: skip
-IN_PLACE: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.iadd, ast.Sub: operator.isub, ast.Mult: operator.imul,
-    ast.Div: operator.itruediv, ast.Pow: operator.ipow,
-}  # fmt: skip
-USER_ERRORS = (RuntimeError, TypeError, ValueError, NameError, ZeroDivisionError, IndexError)
+USER_ERRORS = (
+    RuntimeError, TypeError, ValueError, NameError, ZeroDivisionError, IndexError, KeyError,
+    AttributeError, OverflowError,
+)  # fmt: skip
+ALWAYS_SHOWN = (Printed, Raised, Warned)
+"""Events shown even in the quiet iterations of a long loop."""
 
 
 @dataclass(frozen=True, slots=True)
-class Namespace:
-    """An allow-listed stand-in for an imported module (`torch`, `np`)."""
+class Function:
+    """A `def` of the script: its tree, run by the interpreter (never compiled)."""
 
-    name: str
+    node: ast.FunctionDef
 
 
 class _Stop(Exception):
     """The script raised and narration stops, like Python."""
+
+
+class _Return(Exception):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
 
 
 def narrate(source: str, *, filename: str = "<script>", keep_going: bool = False) -> Narration:
@@ -66,16 +74,18 @@ def narrate(source: str, *, filename: str = "<script>", keep_going: bool = False
         raise ParseError(f"line {err.lineno}: {err.msg}") from None
     allow.check_script(tree)
     statements = sum(isinstance(n, ast.stmt) for n in ast.walk(tree))
-    if statements > MAX_STATEMENTS:
-        raise LimitExceeded(f"the script has {statements} statements; at most {MAX_STATEMENTS}")
+    if statements > MAX_SCRIPT_STATEMENTS:
+        raise LimitExceeded(
+            f"the script has {statements} statements; at most {MAX_SCRIPT_STATEMENTS}"
+        )
     run = _Run(source, keep_going)
     if not _imports_torch(tree):  # a tutorial fragment: `import torch` is taken as read
-        run.env["torch"] = Namespace("torch")
+        run.globals["torch"] = space.Namespace("torch")
     try:
-        with time_budget(MAX_SECONDS):
+        with time_budget(MAX_SCRIPT_SECONDS):
             run.block(tree.body)
     except BudgetExceeded:
-        raise LimitExceeded(f"the script ran longer than {MAX_SECONDS:g} seconds") from None
+        raise LimitExceeded(f"the script ran longer than {MAX_SCRIPT_SECONDS:g} seconds") from None
     except _Stop:
         pass
     return Narration(source, tuple(run.events), "".join(run.stdout))
@@ -83,7 +93,7 @@ def narrate(source: str, *, filename: str = "<script>", keep_going: bool = False
 
 def _imports_torch(tree: ast.Module) -> bool:
     return any(
-        isinstance(node, ast.Import) and any(alias.name == "torch" for alias in node.names)
+        isinstance(node, ast.Import) and any(a.name.startswith("torch") for a in node.names)
         for node in ast.walk(tree)
     )
 
@@ -91,13 +101,25 @@ def _imports_torch(tree: ast.Module) -> bool:
 class _Run:
     def __init__(self, source: str, keep_going: bool) -> None:
         self.source = source
+        self.lines = source.splitlines()
         self.keep_going = keep_going
-        self.env: dict[str, Any] = {}
+        self.globals: dict[str, Any] = {}
+        self.scopes: list[dict[str, Any]] = [self.globals]
         self.events: list[Event] = []
         self.stdout: list[str] = []
         self.state = State()
         self.line = 0
         self.text = ""
+        self.quiet = 0
+        self.steps = 0
+
+    @property
+    def env(self) -> dict[str, Any]:
+        return self.scopes[-1]
+
+    def emit(self, event: Event) -> None:
+        if not self.quiet or isinstance(event, ALWAYS_SHOWN):
+            self.events.append(event)
 
     # --- statements ---------------------------------------------------------------------------
 
@@ -106,73 +128,156 @@ class _Run:
             self.statement(node)
 
     def statement(self, node: ast.stmt) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise LimitExceeded(f"line {node.lineno}: the script ran more than {MAX_STEPS} "
+                                "statements")  # fmt: skip
         self.line = node.lineno
-        self.text = self.source.splitlines()[node.lineno - 1].strip()
-        if not isinstance(node, ast.With):
+        self.text = self.lines[node.lineno - 1].strip()
+        if not isinstance(node, ast.With | ast.For | ast.If | ast.FunctionDef):
             self.text = ast.get_source_segment(self.source, node) or self.text
         self.state.fresh.clear()
         self.state.ops.clear()
         try:
-            self._dispatch(node)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                self._dispatch(node)
+            self._warned(caught)
         except USER_ERRORS as err:
             message = str(err).strip("'") if isinstance(err, KeyError) else str(err)
             why, fix = faults.explain(message)
-            self.events.append(Raised(self.line, self.text, type(err).__name__, message, why, fix))
+            self.emit(Raised(self.line, self.text, type(err).__name__, message, why, fix))
             if not self.keep_going:
                 raise _Stop from None
 
+    def _warned(self, caught: list[warnings.WarningMessage]) -> None:
+        for w in caught:
+            if issubclass(w.category, UserWarning):
+                message = faults.strip_build_path(str(w.message))
+                why = faults.explain(message)[0]
+                self.emit(Warned(self.line, self.text, w.category.__name__, message, why))
+
     def _dispatch(self, node: ast.stmt) -> None:
         match node:
-            case ast.Import():
-                for alias in node.names:
-                    self.env[alias.asname or alias.name] = Namespace(alias.name)
+            case ast.Import() | ast.ImportFrom():
+                self._import(node)
             case ast.Assign(targets=[ast.Name(id=name)], value=value):
-                self._assign(name, self.expr(value, hint=name))
+                self.assign(name, self.expr(value, hint=name))
+            case ast.Assign(targets=[ast.Tuple(elts=names)], value=value):
+                self._unpack([n.id for n in names if isinstance(n, ast.Name)], self.expr(value))
             case ast.Assign(targets=[ast.Attribute(value=owner)]):
                 self._clear_grad(self.expr(owner))
             case ast.AugAssign(target=ast.Name(id=name), op=op, value=value):
                 self._augment(name, op, self.expr(value))
             case ast.Expr(value=value):
                 self.expr(value)
+            case _:
+                self._compound(node)
+
+    def _compound(self, node: ast.stmt) -> None:
+        match node:
             case ast.With():
                 self._with(node)
+            case ast.For():
+                self._for(node)
+            case ast.If(test=test, body=body, orelse=orelse):
+                self.block(body if exprs.truth(self, self.expr(test)) else orelse)
+            case ast.FunctionDef(name=name):
+                self.env[name] = Function(node)
+            case ast.Return(value=value):
+                raise _Return(None if value is None else self.expr(value))
+            case ast.Break():
+                raise _Break
+            case ast.Continue():
+                raise _Continue
+            case ast.Pass():
+                pass
             case _:
                 raise Unsupported(f"line {node.lineno}: this statement is not supported")
 
-    def _assign(self, name: str, value: Any) -> None:
+    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                bound = allow.FROM_IMPORTS[(node.module or "", alias.name)]
+                self.env[bound] = space.Namespace(bound)
+            return
+        for alias in node.names:
+            if alias.asname is None:  # import torch.nn binds torch
+                self.env[alias.name.split(".")[0]] = space.Namespace(alias.name.split(".")[0])
+            else:
+                self.env[alias.asname] = space.Namespace(allow.MODULES[alias.name])
+
+    def assign(self, name: str, value: Any) -> None:
         self.env[name] = value
+        if isinstance(value, modules.Module | modules.Optimizer):
+            self._created_object(name, value)
+            return
         entry = self.state.known.get(id(value))
         if entry is None or id(value) not in self.state.fresh or entry.tensor is not value:
             return
+        self.state.names[id(value)] = (value, name)
         where = (self.line, self.text)
         if entry.origin == "created":
-            self.events.append(
+            self.emit(
                 TensorCreated(
                     *where, name, tuple(value.shape), str(value.dtype), value.requires_grad,
                     value.is_leaf, value.detach().double().numpy().copy(),
                 )
             )  # fmt: skip
         elif entry.origin == "detached":
-            self.events.append(Detached(*where, name, entry.of))
+            self.emit(Detached(*where, name, entry.of))
         else:
-            self.events.append(self._op_event(name, value))
+            self.emit(self._op_event(name, value))
+
+    def _created_object(self, name: str, value: modules.Module | modules.Optimizer) -> None:
+        if isinstance(value, modules.Optimizer):
+            names = tuple(self.state.leaf_name(p) or "parameter" for p in value.params)
+            shapes = tuple(tuple(p.shape) for p in value.params)
+        else:
+            named = modules.register(self.state, value, name)
+            names = tuple(self.state.leaf_name(p) or n for n, p in named)
+            shapes = tuple(tuple(p.shape) for _, p in named)
+        self.emit(ModuleCreated(self.line, self.text, name, value.kind, names, shapes))
+
+    def _unpack(self, names: list[str], value: Any) -> None:
+        if not isinstance(value, list | tuple) or len(value) != len(names):
+            raise ValueError(f"cannot unpack into {len(names)} names")
+        for name, item in zip(names, value, strict=True):
+            self.state.fresh.append(id(item))
+            self.assign(name, item)
 
     def _op_event(self, name: str, value: Any) -> OpRecorded:
         import torch
 
         fn = None if value.grad_fn is None else type(value.grad_fn).__name__
-        leaves = self.state.sources(self.state.shadow_of(value))
+        leaves = self.state.sources(value)
         if value.requires_grad:
-            cause = " and ".join(leaves) if leaves else "an input"
-            why = f"{cause} require{'s' if len(leaves) < 2 else ''} grad, so {name} does"
+            why = f"{self._cause(leaves)} grad, so {name} does"
+        elif self.state.known[id(value)].origin == "returned":
+            why = "torch.autograd.grad returns a constant unless create_graph=True"
+        elif torch.is_inference_mode_enabled():
+            why = "made under inference_mode"
         elif not torch.is_grad_enabled():
-            why = "made under no_grad"
+            why = "made while grad mode is off"
         else:
             why = "no input requires grad"
         return OpRecorded(
             self.line, self.text, name, fn, value.requires_grad, why, tuple(value.shape),
             tuple(self.state.ops),
         )  # fmt: skip
+
+    def _cause(self, leaves: list[str]) -> str:
+        """'x requires', 'w and b require', "model's parameters require"."""
+        parts: list[str] = []
+        for leaf in leaves:
+            owner = self.state.owners.get(leaf)
+            part = f"{owner}'s parameters" if owner else leaf
+            if part not in parts:
+                parts.append(part)
+        if not parts:
+            return "an input requires"
+        said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return said + (" requires" if len(leaves) == 1 else " require")
 
     def _clear_grad(self, owner: Any) -> None:
         import torch
@@ -181,187 +286,86 @@ class _Run:
             raise Unsupported(f"line {self.line}: only a tensor's .grad can be set to None")
         owner.grad = None
         name = self.state.leaf_name(owner) or self.text.split(".grad")[0].strip()
-        self.events.append(GradCleared(self.line, self.text, name, "set to None"))
+        self.emit(GradCleared(self.line, self.text, name, "set to None"))
 
     def _augment(self, name: str, op: ast.operator, value: Any) -> None:
         import torch
 
-        if name not in self.env:
-            raise NameError(f"name '{name}' is not defined")
-        current = self.env[name]
+        current = exprs.lookup(self, name)
         if not isinstance(current, torch.Tensor):
-            self._assign(name, self._arith(OPERATORS[type(op)], current, value))
+            self.assign(name, exprs.arith(self, exprs.OPERATORS[type(op)], current, value))
             return
         before = self.state.shadow_of(current)
-        IN_PLACE[type(op)](current, value)
-        if self.state.leaf_name(current) is None:
-            shade = shadow.binary(OPERATORS[type(op)], before, self.state.shadow_of(value))
-            calls.record(self.state, current, shade)
-            self.events.append(self._op_event(name, current))
+        old = current.detach().double().numpy().copy()
+        exprs.IN_PLACE[type(op)](current, value)
+        leaf = self.state.leaf_name(current)
+        if leaf is None:
+            shade = shadow.binary(exprs.OPERATORS[type(op)], before, self.state.shadow_of(value))
+            exprs.record_in_place(self, current, shade)
+        fn = None if current.grad_fn is None else type(current.grad_fn).__name__
+        after = current.detach().double().numpy().copy()
+        self.emit(Updated(self.line, self.text, leaf or name, self.text, old, after,
+                          current.is_leaf, fn))  # fmt: skip
 
     def _with(self, node: ast.With) -> None:
         import torch
 
         modes = [self.expr(item.context_expr) for item in node.items]
-        if not all(isinstance(m, str) and m in allow.GRAD_MODES for m in modes):
-            raise Unsupported(f"line {self.line}: only torch.no_grad()/enable_grad() here")
-        for mode in modes:
-            self.events.append(GradMode(self.line, self.text, True, mode))
-        header, enabled = self.text, modes[-1] == "enable_grad"
-        with torch.set_grad_enabled(enabled):
+        if not all(isinstance(m, exprs.GradModeCall) for m in modes):
+            raise Unsupported(f"line {self.line}: only grad modes (torch.no_grad() …) here")
+        header, entered = self.text, []
+        try:
+            for mode in modes:
+                manager = mode.manager()
+                manager.__enter__()
+                entered.append(manager)
+                self.emit(GradMode(self.line, header, True, mode.text, torch.is_grad_enabled()))
             self.block(node.body)
+        finally:
+            for manager in reversed(entered):
+                manager.__exit__(None, None, None)
         for mode in reversed(modes):
-            self.events.append(GradMode(node.lineno, header, False, mode))
+            self.emit(GradMode(node.lineno, header, False, mode.text, torch.is_grad_enabled()))
+
+    def _for(self, node: ast.For) -> None:
+        items = exprs.iterable(self, self.expr(node.iter))
+        assert isinstance(node.target, ast.Name)  # noqa: S101  (allow.py refuses the rest)
+        header = self.text
+        for k, item in enumerate(items):
+            quiet = NARRATED_ITERATIONS <= k < len(items) - 1
+            if k == NARRATED_ITERATIONS and quiet:
+                first, last = k + 1, len(items) - 1
+                self.emit(LoopElided(node.lineno, header, first, last, len(items)))
+            self.quiet += quiet
+            try:
+                self.env[node.target.id] = item
+                self.block(node.body)
+            except _Break:
+                break
+            except _Continue:
+                continue
+            finally:
+                self.quiet -= quiet
+
+    def call_function(self, function: Function, args: tuple[Any, ...]) -> Any:
+        node = function.node
+        params = [a.arg for a in node.args.args]
+        if len(args) != len(params):
+            raise TypeError(f"{node.name}() takes {len(params)} arguments but {len(args)} given")
+        if len(self.scopes) > MAX_CALL_DEPTH:
+            raise LimitExceeded(f"line {self.line}: calls nest deeper than {MAX_CALL_DEPTH}")
+        self.scopes.append(dict(zip(params, args, strict=True)))
+        saved = (self.line, self.text)
+        try:
+            self.block(node.body)
+        except _Return as result:
+            return result.value
+        finally:
+            self.scopes.pop()
+            self.line, self.text = saved
+        return None
 
     # --- expressions --------------------------------------------------------------------------
 
     def expr(self, node: ast.expr, hint: str | None = None) -> Any:
-        match node:
-            case ast.Constant(value=value):
-                return value
-            case ast.Name(id=name):
-                return self._name(name)
-            case ast.List(elts=items):
-                return [self.expr(i) for i in items]
-            case ast.Tuple(elts=items):
-                return tuple(self.expr(i) for i in items)
-            case ast.UnaryOp(op=op, operand=operand):
-                value = self.expr(operand)
-                return self._negate(value) if isinstance(op, ast.USub) else value
-            case ast.BinOp(left=left, op=op, right=right):
-                return self._arith(OPERATORS[type(op)], self.expr(left), self.expr(right))
-            case ast.Attribute():
-                return self._attribute_node(node)
-            case ast.Call():
-                return self._call(node, hint)
-        raise Unsupported(f"line {self.line}: {type(node).__name__} is not supported")
-
-    def _arith(self, op: Callable[[Any, Any], Any], left: Any, right: Any) -> Any:
-        import torch
-
-        tensors = [v for v in (left, right) if isinstance(v, torch.Tensor)]
-        for v in (left, right):
-            if not isinstance(v, torch.Tensor | int | float):
-                raise Unsupported(
-                    f"line {self.line}: arithmetic on {type(v).__name__} is not narrated"
-                )
-        if not tensors:
-            return _number_arith(op, left, right)
-        shapes = [tuple(t.shape) for t in tensors]
-        calls.check_size(math.prod(np.broadcast_shapes(*shapes)))
-        result = op(left, right)
-        shade = shadow.binary(op, self.state.shadow_of(left), self.state.shadow_of(right))
-        calls.record(self.state, result, shade)
-        return result
-
-    def _name(self, name: str) -> Any:
-        if name not in self.env:
-            raise NameError(f"name '{name}' is not defined")
-        return self.env[name]
-
-    def _negate(self, value: Any) -> Any:
-        import torch
-
-        if not isinstance(value, torch.Tensor):
-            return self._arith(operator.mul, -1, value)
-        result = -value
-        calls.record(self.state, result, shadow.negate(self.state.shadow_of(value)))
-        return result
-
-    def _attribute_node(self, node: ast.Attribute) -> Any:
-        value = self._attribute(self.expr(node.value), node.attr)
-        if node.attr == "data":
-            self.state.known[id(value)].of = ast.get_source_segment(self.source, node.value) or ""
-        return value
-
-    def _attribute(self, owner: Any, attr: str) -> Any:
-        import torch
-
-        if isinstance(owner, Namespace):
-            return _namespace_member(owner, attr)
-        if not isinstance(owner, torch.Tensor):
-            raise Unsupported(f"line {self.line}: .{attr} is only narrated on tensors")
-        if attr in allow.TENSOR_METHODS:
-            return calls.Method(owner, attr)
-        if attr not in allow.TENSOR_ATTRIBUTES:
-            raise Unsupported(f"line {self.line}: .{attr} is not a tensor attribute here")
-        value = getattr(owner, attr)
-        if attr == "data":
-            self.state.remember(
-                value, shadow.stop_gradient(self.state.shadow_of(owner)), "detached"
-            )
-        return value
-
-    def _call(self, node: ast.Call, hint: str | None) -> Any:
-        if isinstance(node.func, ast.Name):
-            return self._print(node)
-        func = self.expr(node.func)
-        args = tuple(self.expr(a) for a in node.args)
-        kwargs = {k.arg: self.expr(k.value) for k in node.keywords if k.arg}
-        if isinstance(func, calls.TorchFunction):
-            return self._torch(func.name, args, kwargs, hint)
-        if isinstance(func, calls.Method):
-            return self._method(node, func, args, kwargs)
-        raise TypeError(f"'{type(func).__name__}' object is not callable")
-
-    def _print(self, node: ast.Call) -> None:
-        kwargs = {k.arg: self.expr(k.value) for k in node.keywords if k.arg}
-        if set(kwargs) - {"sep", "end"} or not all(isinstance(v, str) for v in kwargs.values()):
-            raise Unsupported(f"line {self.line}: print() takes only sep= and end= strings here")
-        args = [self.expr(a) for a in node.args]
-        text = kwargs.get("sep", " ").join(str(a) for a in args) + kwargs.get("end", "\n")
-        self.stdout.append(text)
-        self.events.append(Printed(self.line, self.text, text))
-
-    def _torch(
-        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], hint: str | None
-    ) -> Any:
-        if name in allow.GRAD_MODES:
-            return name
-        if name in ("tensor", "ones", "zeros"):
-            tensor = calls.create(self.state, name, args, kwargs)
-            named = hint is not None or tensor.requires_grad
-            shade = (
-                self.state.symbols_for(tensor, hint)
-                if named
-                else shadow.constant(tensor.detach().double().numpy())
-            )
-            self.state.remember(tensor, shade, "created")
-            return tensor
-        if len(args) != 1 or kwargs:
-            raise Unsupported(f"line {self.line}: torch.{name}() takes one tensor here")
-        return calls.function(self.state, name, args[0])
-
-    def _method(
-        self, node: ast.Call, method: calls.Method, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
-        from explain.narrate import methods
-
-        return methods.call(self, node, method, args, kwargs)
-
-
-def _namespace_member(space: Namespace, attr: str) -> Any:
-    import torch
-
-    if space.name != "torch":
-        raise Unsupported(f"np.{attr} is not supported in a narrated script yet")
-    if attr in allow.DTYPES:
-        return {"float32": torch.float32, "float": torch.float32}.get(attr, torch.float64)
-    if attr in allow.TORCH_FUNCTIONS or attr in allow.GRAD_MODES:
-        return calls.TorchFunction(attr)
-    raise Unsupported(f"torch.{attr} is not supported in a narrated script yet")
-
-
-def _number_arith(op: Callable[[Any, Any], Any], left: Any, right: Any) -> Any:
-    if _huge_power(op, left, right):
-        raise LimitExceeded(f"{left}**{right} is too large a number for a narrated script")
-    result = op(left, right)
-    if isinstance(result, int) and result.bit_length() > MAX_INT_BITS:
-        raise LimitExceeded("an integer in the script grew beyond the narrator's limit")
-    return result
-
-
-def _huge_power(op: Callable[[Any, Any], Any], left: Any, right: Any) -> bool:
-    if op is not operator.pow or not isinstance(left, int) or not isinstance(right, int):
-        return False
-    return right > 0 and left not in (0, 1, -1) and abs(left).bit_length() * right > MAX_INT_BITS
+        return exprs.evaluate(self, node, hint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -19,11 +20,19 @@ MAX_SHADOW_ELEMENTS = 400
 """Most elements a tensor may have and still get a symbolic shadow (larger: numbers only)."""
 
 FUNCTIONS: dict[str, Callable[[Sym], Sym]] = {
-    **{name: UNARY[name] for name in ("exp", "sin", "cos", "sqrt", "abs", "relu", "sigmoid")},
+    **{name: UNARY[name] for name in ("exp", "sin", "cos", "tan", "sqrt", "abs", "relu")},
+    "sigmoid": UNARY["sigmoid"],
     "tanh": sympy.tanh,
     "log": sympy.log,
+    "square": lambda u: u**2,
 }
 """torch.<name> → the SymPy function of one element."""
+
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "pow": operator.pow, "mul": operator.mul, "add": operator.add, "sub": operator.sub,
+    "div": operator.truediv,
+}  # fmt: skip
+"""torch.<name> of two tensors that is an arithmetic operator element by element."""
 
 
 def number(value: float | int | bool) -> Sym:
@@ -72,6 +81,18 @@ def apply(name: str, shadow: Array | None) -> Array | None:
     return _map(FUNCTIONS[name], shadow)
 
 
+def matmul(left: Array | None, right: Array | None) -> Array | None:
+    """a @ b on element formulas (NumPy's matmul works on object arrays)."""
+    if left is None or right is None:
+        return None
+    return np.asarray(np.matmul(left, right), dtype=object)
+
+
+def reshape(shade: Array | None, how: Callable[[Array], Array]) -> Array | None:
+    """A view of the same elements (reshape, transpose, indexing): the same formulas moved."""
+    return None if shade is None else np.asarray(how(shade), dtype=object)
+
+
 def _map(fn: Callable[[Any], Any], array: Array) -> Array:
     array = np.asarray(array, dtype=object)
     out = np.empty(array.shape, dtype=object)
@@ -99,7 +120,11 @@ def generic_formula(grads: Array, shapes: Mapping[str, tuple[int, ...]]) -> Sym 
     """
     found: Sym | None = None
     for index in np.ndindex(grads.shape):
-        generic = grads[index].replace(detach, lambda u: u).xreplace(_generic_map(index, shapes))
+        plain = grads[index].replace(detach, lambda u: u)
+        generic = plain.xreplace(_generic_map(index, shapes))
+        if any("[" in str(s) for s in generic.free_symbols):
+            # some elements are not aligned with this one (a sum over a tensor): no generic form
+            return plain if grads.size == 1 else None
         if found is None:
             found = generic
         elif found != generic and sympy.expand(found - generic) != 0:

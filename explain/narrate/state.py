@@ -13,6 +13,9 @@ from explain.narrate import shadow
 Tensor = Any
 Array = Any
 
+MAX_WALK = 10_000
+"""Most graph nodes walked to find the leaves a result depends on."""
+
 
 @dataclass
 class Known:
@@ -35,6 +38,10 @@ class State:
     symbol_names: dict[int, tuple[Tensor, str]] = field(default_factory=dict)
     fresh: list[int] = field(default_factory=list)
     ops: list[str] = field(default_factory=list)
+    elements: int = 0
+    names: dict[int, tuple[Tensor, str]] = field(default_factory=dict)
+    retained: dict[str, Tensor] = field(default_factory=dict)  # non-leaves after retain_grad()
+    owners: dict[str, str] = field(default_factory=dict)  # parameter → the module's name
 
     def shadow_of(self, value: Any) -> Array | None:
         """The shadow of a tensor or a Python number (unknown tensors enter as numbers)."""
@@ -74,14 +81,33 @@ class State:
                 self.constants[element_name(name, index)] = float(values[index])
         return element_symbols(name, shape)
 
-    def sources(self, shade: Array | None) -> list[str]:
-        """The leaves (requiring grad) whose element symbols appear in a shadow, by name."""
-        if shade is None:
-            return []
-        names = {
-            str(s).split("[")[0] for e in np.ravel(shade) for s in getattr(e, "free_symbols", ())
-        }
-        return [n for n in self.leaves if n in names]
+    def sources(self, tensor: Tensor) -> list[str]:
+        """The named leaves a tensor's graph reaches (walking grad_fn, at most MAX_WALK nodes)."""
+        leaves = {id(t): n for n, t in self.leaves.items()}
+        found: list[str] = []
+        stack: list[Any] = [tensor.grad_fn]
+        seen: set[int] = set()
+        while stack and len(seen) < MAX_WALK:
+            node = stack.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            variable = getattr(node, "variable", None)
+            name = leaves.get(id(variable)) if variable is not None else None
+            if name is not None and name not in found:
+                found.append(name)
+            stack.extend(n for n, _ in node.next_functions)
+        order = list(self.leaves)
+        return sorted(found, key=order.index)
+
+    def name_of(self, tensor: Tensor) -> str | None:
+        """The name the script last assigned this tensor to, if any."""
+        entry = self.names.get(id(tensor))
+        return entry[1] if entry is not None and entry[0] is tensor else None
+
+    def has_symbols(self, name: str) -> bool:
+        """Whether a leaf has element symbols (small enough to be narrated by formula)."""
+        return name in self.shapes
 
     def leaf_name(self, tensor: Tensor) -> str | None:
         return next((n for n, t in self.leaves.items() if t is tensor), None)

@@ -8,7 +8,7 @@ from typing import Any, assert_never
 from explain.events import Narration
 from explain.expr import Parsed, variables
 from explain.render import story
-from explain.render.arrays import nested, shape_text
+from explain.render.arrays import nested, readable, shape_text
 from explain.render.graph import to_tikz
 from explain.render.notation import is_compound, sym_latex
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
@@ -256,7 +256,7 @@ def _story_piece(piece: story.Piece) -> str:
         case str():
             return escape(piece)
         case story.Tensor(value=value):
-            return _tt(nested(value))
+            return _tt(readable(value))
         case story.Formula(value=value):
             return f"${sym_latex(value)}$"
         case story.Code(text=text):
@@ -265,9 +265,9 @@ def _story_piece(piece: story.Piece) -> str:
 
 def render_narration(n: Narration) -> str:
     lines = ["% explain: narration of a PyTorch script"]
-    for event in n.events:
-        lines.append(rf"\noindent\textbf{{line {event.line}}}\quad {_tt(event.source)}\par")
-        for sentence in story.sentences(event):
+    for paragraph in story.paragraphs(n.events):
+        lines.append(rf"\noindent\textbf{{line {paragraph.line}}}\quad {_tt(paragraph.source)}\par")
+        for sentence in paragraph.sentences:
             body = "".join(_story_piece(p) for p in sentence)
             lines.append(rf"\hspace*{{1.5em}}{body}\par")
     lines.append(r"\medskip\noindent\textbf{Output} (exactly as python prints it)\par")

@@ -10,7 +10,7 @@ from explain.events import Narration
 from explain.expr import Parsed, variables
 from explain.render import latex as tex
 from explain.render import story
-from explain.render.arrays import nested, shape_text
+from explain.render.arrays import nested, readable, shape_text
 from explain.render.graph import to_mermaid
 from explain.render.notation import sym_latex
 from explain.render.outline import D, Line, Prose, Result, Written, outline
@@ -159,7 +159,7 @@ def _story_piece(piece: story.Piece) -> str:
         case str():
             return escape(piece)
         case story.Tensor(value=value):
-            return code(nested(value))
+            return code(readable(value))
         case story.Formula(value=value):
             return math(sym_latex(value))
         case story.Code(text=text):
@@ -175,10 +175,10 @@ def fence(text: str, info: str = "") -> list[str]:
 
 def render_narration(n: Narration) -> str:
     lines: list[str] = []
-    for event in n.events:
-        lines.append(f"- **line {event.line}** {code(event.source)}")
-        lines += ["  " + "".join(_story_piece(p) for p in s) for s in story.sentences(event)]
-        lines[-1] += ""
+    for paragraph in story.paragraphs(n.events):
+        lines.append(f"- **line {paragraph.line}** {code(paragraph.source)}")
+        said = ["  " + "".join(_story_piece(p) for p in s) for s in paragraph.sentences]
+        lines += [line + "\\" for line in said[:-1]] + said[-1:]  # hard line breaks
     lines += ["", "**Output** (exactly as python prints it)", "", *fence(n.stdout, "text")]
     return _joined(lines)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, assert_never
 
 from explain.expr import Parsed, variables
-from explain.render.arrays import nested, shape_text
+from explain.render.arrays import nested, readable, shape_text
 from explain.render.notation import is_compound, sym_text
 from explain.render.outline import D, Line, Piece, Prose, Result, Written, outline
 from explain.steps import RULE_TITLES, Derivation, Gradient, PointValue
@@ -270,7 +270,7 @@ def story_piece(piece: story.Piece) -> str:
         case str():
             return piece
         case story.Tensor(value=value):
-            return nested(value)
+            return readable(value)
         case story.Formula(value=value):
             return sym_text(value)
         case story.Code(text=text):
@@ -283,11 +283,11 @@ def render_narration(n: Narration) -> str:
     from explain.render import story
 
     lines: list[str] = []
-    for event in n.events:
-        head = f"line {event.line}"
-        lines.append(f"{head:<8}  {event.source}")
+    for paragraph in story.paragraphs(n.events):
+        head = f"line {paragraph.line}"
+        lines.append(f"{head:<8}  {paragraph.source}")
         pad = " " * 10
-        for sentence in story.sentences(event):
+        for sentence in paragraph.sentences:
             text = "".join(story_piece(p) for p in sentence)
             lines.append(pad + text.replace("\n", "\n" + pad))
     lines += ["", "output (exactly as python prints it):", n.stdout.rstrip("\n")]
