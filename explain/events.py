@@ -76,6 +76,15 @@ class Backward:
     target: str
     grads: tuple[GradChange, ...]
     notes: tuple[str, ...] = ()
+    untouched: tuple[Untouched, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Untouched:
+    """A named tensor backward() gave nothing to, and why (constant, or not in this graph)."""
+
+    tensor: str
+    why: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from explain.errors import Unsupported
-from explain.events import Backward, GradChange, GradReturned
+from explain.events import Backward, GradChange, GradReturned, Untouched
 from explain.narrate import shadow
 from explain.narrate.state import State
 
@@ -47,7 +47,26 @@ def backward(state: State, target: Tensor, kwargs: dict[str, Any], where: Where)
         grads.append(change)
         notes.extend(note)
     line, source, name = where
-    return Backward(line, source, name, tuple(grads), tuple(notes))
+    untouched = _untouched(state, added, scalar, name)
+    return Backward(line, source, name, tuple(grads), tuple(notes), untouched)
+
+
+def _untouched(
+    state: State, added: dict[str, Any], scalar: Any, target: str
+) -> tuple[Untouched, ...]:
+    """Leaves outside this graph, and named constants the target was computed from."""
+    out = [
+        Untouched(n, f"{target} was not computed from it, so its .grad is left as it was")
+        for n, leaf in state.leaves.items()
+        if n not in added and leaf.requires_grad and n not in state.owners
+    ]
+    used = {str(s).split("[")[0] for s in getattr(scalar, "free_symbols", ())}
+    out += [
+        Untouched(n, "requires_grad=False, so autograd treats it as a constant")
+        for n in state.shapes
+        if n in used and n not in state.leaves
+    ]
+    return tuple(out)
 
 
 def autograd_grad(

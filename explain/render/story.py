@@ -232,6 +232,7 @@ def _recorded(e: OpRecorded) -> Sentence:
 def _backward(e: Backward) -> tuple[Sentence, ...]:
     out: list[Sentence] = [("backward from ", Code(e.target), ":")]
     out += [_change(e.target, change) for change in e.grads]
+    out += [("  ", Code(u.tensor), f" gets nothing: {u.why}") for u in e.untouched]
     if any(c.before is not None for c in e.grads):
         out.append(("note: " + ACCUMULATE_ADVICE,))
     out += [("note: " + note,) for note in e.notes]
