@@ -180,10 +180,10 @@ def _each_line(file: IO[str], one: Callable[[str], str], separator: str) -> int:
 def run(script: str | None, code: str | None, fmt: str, keep_going: bool) -> None:
     """Run a PyTorch SCRIPT safely and narrate what autograd does, statement by statement.
 
-    SCRIPT is a file or "-" for standard input. Only tutorial-style code is allowed (torch
-    tensors, arithmetic, backward, .grad, detach, no_grad, print); anything else is refused,
-    with its line, before anything runs. A fragment that uses torch without importing it is
-    read as if it began with `import torch`.
+    SCRIPT is a file or "-" for standard input. Tutorial-style code is allowed (tensors,
+    arithmetic, backward, .grad, detach, grad modes, for/if/def, torch.nn layers and losses,
+    torch.optim, print); anything else is refused, with its line, before anything runs. A
+    fragment that uses torch without importing it is read as if it began with `import torch`.
     """
     from explain import api
     from explain.limits import MAX_SCRIPT_CHARS
@@ -193,13 +193,23 @@ def run(script: str | None, code: str | None, fmt: str, keep_going: bool) -> Non
         raise UsageError("give a SCRIPT file (or - for standard input) or --code, not both")
     if code is not None:
         source, name = code, "<code>"
-    elif script == "-":
-        source, name = sys.stdin.read(MAX_SCRIPT_CHARS + 1), "<stdin>"
     else:
-        with open(script, encoding="utf-8") as handle:  # type: ignore[arg-type]
-            source, name = handle.read(MAX_SCRIPT_CHARS + 1), str(script)
+        source, name = _read_script(str(script), MAX_SCRIPT_CHARS + 1)
     narration = api.narrate(source, filename=name, keep_going=keep_going)
     click.echo(render(narration, fmt), nl=False)  # type: ignore[arg-type]
+
+
+def _read_script(script: str, most: int) -> tuple[str, str]:
+    """The text of SCRIPT (or of standard input for "-"), at most `most` characters."""
+    try:
+        if script == "-":
+            return sys.stdin.read(most), "<stdin>"
+        with open(script, encoding="utf-8") as handle:
+            return handle.read(most), script
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{script}: not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise UsageError(f"{script}: {err.strerror or 'cannot be read'}") from None
 
 
 GRAPH_FORMATS = ("text", "dot", "mermaid", "tikz", "json", "svg", "png")

@@ -162,7 +162,7 @@ class Updated:
     line: int
     source: str
     tensor: str
-    how: str  # "w -= 0.1 * w.grad", "SGD step: w ← w − lr·w.grad (lr=0.1)"
+    how: str  # "w -= 0.1 * w.grad", "SGD: w -= lr * w.grad, with lr = 0.1"
     before: Array
     after: Array
     is_leaf: bool

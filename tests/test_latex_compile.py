@@ -34,6 +34,13 @@ MODELS = {
     "kink": lambda: crosscheck("abs(x)", "x=0"),
     "narration": lambda: narrate((SAMPLES / "04_accumulation.py").read_text(encoding="utf-8")),
     "narrated_error": lambda: narrate((SAMPLES / "05_detach_error.py").read_text(encoding="utf-8")),
+    "narrated_gan": lambda: narrate((SAMPLES / "07_gan_no_grad.py").read_text(encoding="utf-8")),
+    "narrated_training": lambda: narrate(
+        (SAMPLES.parent / "autograd" / "training_loop_def.py").read_text(encoding="utf-8")
+    ),
+    "narrated_warning": lambda: narrate(
+        (SAMPLES.parent / "autograd" / "non_leaf_grad.py").read_text(encoding="utf-8")
+    ),
 }
 
 

@@ -40,7 +40,7 @@ def test_optimizer_step_and_zero_grad_are_narrated() -> None:
     assert created.what == "SGD(lr=0.5)" and created.parameters == ("w",)
     (step,) = events(source, Updated)
     assert step.before.tolist() == [1.0, -2.0] and step.after.tolist() == [0.0, 0.0]
-    assert step.is_leaf and "lr=0.5" in step.how
+    assert step.is_leaf and step.how == "SGD: w -= lr * w.grad, with lr = 0.5"
     (cleared,) = events(source, GradCleared)
     assert cleared.tensor == "w" and cleared.how == "zero_grad()"
 

@@ -17,9 +17,14 @@ EXT = {"text": "txt", "markdown": "md", "latex": "tex", "json": "json"}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("sample", ["04_accumulation", "05_detach_error"])
+@pytest.mark.parametrize(
+    "sample",
+    ["04_accumulation", "05_detach_error", "../autograd/sgd_without_zero_grad",
+     "../autograd/non_leaf_grad", "../autograd/autograd_grad", "../autograd/inplace_leaf_no_grad"],
+)  # fmt: skip
 def test_golden_narrations(sample: str, fmt: str, golden) -> None:  # type: ignore[no-untyped-def]
     source = (SAMPLES / f"{sample}.py").read_text(encoding="utf-8")
+    sample = sample.removeprefix("../autograd/")
     golden(f"run_{sample}.{EXT[fmt]}", render(narrate(source), fmt))  # type: ignore[arg-type]
 
 

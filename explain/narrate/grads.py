@@ -61,11 +61,10 @@ def _untouched(
         if n not in added and leaf.requires_grad and n not in state.owners
     ]
     used = {str(s).split("[")[0] for s in getattr(scalar, "free_symbols", ())}
-    out += [
-        Untouched(n, "requires_grad=False, so autograd treats it as a constant")
-        for n in state.shapes
-        if n in used and n not in state.leaves
-    ]
+    constants = [n for n in state.shapes if n in used and n not in state.leaves]
+    fresh = [n for n in constants if n not in state.said_constant]  # said once per narration
+    state.said_constant.update(fresh)
+    out += [Untouched(n, "requires_grad=False, so autograd treats it as a constant") for n in fresh]
     return tuple(out)
 
 
@@ -144,8 +143,9 @@ def _formula(
     from explain.elements import element_symbols
 
     name = change.tensor
-    grads = shadow.gradient(scalar, element_symbols(name, tuple(leaf.shape)))
-    formula = shadow.generic_formula(grads, state.shapes)
+    symbols = element_symbols(name, tuple(leaf.shape))
+    grads = shadow.gradient(scalar, symbols)
+    formula = shadow.generic_formula(grads, state.shapes, scalar, symbols.ravel()[0])
     exact = shadow.evaluate(shadow.torch_kinks(grads), state.env())
     rtol = 1e-9 if leaf.dtype == _float64() else 1e-5
     notes = []

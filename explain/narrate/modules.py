@@ -201,9 +201,9 @@ def step(state: State, opt: Optimizer, where: tuple[int, str]) -> list[Updated]:
             continue
         name = state.leaf_name(p) or "parameter"
         rule = (
-            f"SGD step: {name} ← {name} − lr·{name}.grad (lr={lr:g})"
+            f"SGD: {name} -= lr * {name}.grad, with lr = {lr:g}"
             if kind == "SGD" and not opt.real.defaults.get("momentum")
-            else f"{kind} step (lr={lr:g}): {name} moves against its running gradient averages"
+            else f"{kind} (lr = {lr:g}): {name} moves against its running averages of the gradient"
         )
         events.append(Updated(*where, name, rule, old, copy(p), True, None))
     return events

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from explain.budget import time_budget
-from explain.errors import BudgetExceeded, LimitExceeded, ParseError, Unsupported
+from explain.errors import BudgetExceeded, ExplainError, LimitExceeded, ParseError, Unsupported
 from explain.events import (
     Detached,
     Event,
@@ -26,6 +26,7 @@ from explain.events import (
 )
 from explain.limits import (
     MAX_CALL_DEPTH,
+    MAX_SCRIPT_CHARS,
     MAX_SCRIPT_SECONDS,
     MAX_SCRIPT_STATEMENTS,
     MAX_STEPS,
@@ -68,6 +69,8 @@ class _Continue(Exception):
 
 def narrate(source: str, *, filename: str = "<script>", keep_going: bool = False) -> Narration:
     """Run a tutorial-style PyTorch script safely and narrate what autograd did."""
+    if len(source) > MAX_SCRIPT_CHARS:
+        raise LimitExceeded(f"the script has {len(source)} characters; at most {MAX_SCRIPT_CHARS}")
     try:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as err:
@@ -143,6 +146,10 @@ class _Run:
                 warnings.simplefilter("always")
                 self._dispatch(node)
             self._warned(caught)
+        except ExplainError as err:
+            if not err.why.startswith("line "):
+                err.why = f"line {self.line}: {err.why}"
+            raise
         except USER_ERRORS as err:
             message = str(err).strip("'") if isinstance(err, KeyError) else str(err)
             why, fix = faults.explain(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -113,7 +114,9 @@ def gradient(scalar: Sym, symbols: Array) -> Array:
     return _map(lambda s: sympy.diff(scalar, s), symbols)
 
 
-def generic_formula(grads: Array, shapes: Mapping[str, tuple[int, ...]]) -> Sym | None:
+def generic_formula(
+    grads: Array, shapes: Mapping[str, tuple[int, ...]], scalar: Sym = None, leaf: Sym = None
+) -> Sym | None:
     """The per-element derivative with element symbols replaced by generic ones (x[0,1] → x).
 
     None when the elements' derivatives differ after that replacement (not elementwise).
@@ -124,12 +127,54 @@ def generic_formula(grads: Array, shapes: Mapping[str, tuple[int, ...]]) -> Sym 
         generic = plain.xreplace(_generic_map(index, shapes))
         if any("[" in str(s) for s in generic.free_symbols):
             # some elements are not aligned with this one (a sum over a tensor): no generic form
-            return plain if grads.size == 1 else None
+            one = grads.size == 1 and scalar is not None
+            return _reduction(scalar, leaf, shapes) if one else None
         if found is None:
             found = generic
         elif found != generic and sympy.expand(found - generic) != 0:
             return None
     return found
+
+
+MAX_FORMULA_ELEMENTS = 8
+"""Most element symbols (x[0], x[1] …) a shown formula may hold; longer ones are left out."""
+
+MEAN = sympy.Function("mean")
+"""mean(t) over the elements of the tensors in t, as a formula is shown (never evaluated)."""
+
+SUM = sympy.Function("sum")
+"""sum(t) over the elements of the tensors in t, likewise."""
+
+
+def _reduction(scalar: Sym, leaf: Sym, shapes: Mapping[str, tuple[int, ...]]) -> Sym | None:
+    """The derivative of a sum or mean over data, term by term: c·mean(template) when every
+    term's derivative is one template at another index (∂/∂w mean((w·x − y)²) = mean(2x·(w·x −
+    y))); else the plain derivative when it is short, else None (the numbers alone are shown)."""
+    single = {
+        symbol(element_name(n, (0,) * len(s))): symbol(n)
+        for n, s in shapes.items()
+        if s and math.prod(s) == 1
+    }
+    coeff, rest = scalar.as_coeff_Mul()
+    terms = sympy.Add.make_args(rest)
+    templates, indices = set(), set()
+    for term in terms:
+        derivative = sympy.diff(term, leaf).replace(detach, lambda u: u).xreplace(single)
+        indexed = [s for s in derivative.free_symbols if "[" in s.name]
+        where = {s.name[s.name.index("[") :] for s in indexed}
+        if len(where) != 1:
+            break
+        indices |= where
+        templates.add(derivative.xreplace({s: symbol(s.name.split("[")[0]) for s in indexed}))
+    else:
+        if len(templates) == 1 and len(indices) == len(terms) > 1:
+            template = templates.pop()
+            mean = sympy.factor_terms(len(terms) * template)
+            shorter = sympy.count_ops(mean) < sympy.count_ops(template)
+            return coeff * (MEAN(mean) if shorter else SUM(template))
+    plain = sympy.diff(scalar, leaf).replace(detach, lambda u: u).xreplace(single)
+    count = sum("[" in s.name for s in plain.free_symbols)
+    return plain if count <= MAX_FORMULA_ELEMENTS else None
 
 
 def _generic_map(index: tuple[int, ...], shapes: Mapping[str, tuple[int, ...]]) -> dict[Sym, Sym]:

@@ -40,6 +40,7 @@ class State:
     ops: list[str] = field(default_factory=list)
     elements: int = 0
     names: dict[int, tuple[Tensor, str]] = field(default_factory=dict)
+    said_constant: set[str] = field(default_factory=set)  # constants already said to get nothing
     retained: dict[str, Tensor] = field(default_factory=dict)  # non-leaves after retain_grad()
     owners: dict[str, str] = field(default_factory=dict)  # parameter → the module's name
 

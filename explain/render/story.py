@@ -189,7 +189,7 @@ def _updated(e: Updated) -> tuple[Sentence, ...]:
         Tensor(e.after),
     )
     if e.is_leaf:
-        return ((*head, " (still a leaf: its .grad is kept)"), ("  how: ", Code(e.how)))
+        return ((*head, " (still a leaf: its .grad is kept)"), ("  how: " + e.how,))
     fn = f"; its grad_fn is now {e.grad_fn}" if e.grad_fn else ""
     return ((*head, fn),)
 
