@@ -19,7 +19,7 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "corpus"  # a copy of the team's shared corpus, so CI always has it
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,6 +51,5 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
+    assert CORPUS.is_dir(), f"the corpus copy is missing: {CORPUS}"
     return CORPUS

@@ -39,7 +39,8 @@ def test_samples_are_the_ones_promised() -> None:
     names = [p.stem for p in SAMPLES]
     assert names == [
         "00_tensor", "01_requires_grad", "02_propagation", "03_backward", "04_accumulation",
-        "05_before_detach", "05_detach_error", "06_gan_epoch_loss", "07_gan_no_grad",
+        "05_before_detach", "05_detach_error", "05_detach_in_gan", "06_gan_epoch_loss",
+        "07_gan_no_grad",
     ]  # fmt: skip
     assert all(p.read_text(encoding="utf-8").startswith("import torch\n") for p in SAMPLES)
 

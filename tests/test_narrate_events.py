@@ -201,3 +201,14 @@ def test_json_of_the_new_events_is_documented_shape() -> None:
     updated = data["events"][-1]
     assert updated["before"] == [1.0] and np.isclose(updated["after"][0], 0.7)
     assert updated["tensor"] == "w" and updated["narration"]
+
+
+def test_formulas_that_explode_give_way_to_numbers_in_time() -> None:
+    source = (
+        "x = torch.tensor([0.5, 1.0], requires_grad=True)\ny = x\nfor i in range(40):\n"
+        "    y = y * x + torch.sin(y)\ny.sum().backward()\n"
+        "z = torch.ones(20, 20, requires_grad=True)\n(z @ z @ z @ z).sum().backward()\n"
+    )
+    first, second = events(source, Backward)
+    assert first.grads[0].formula is None and "too large" in first.notes[0]
+    assert second.grads[0].added.tolist()[0][0] == 32000.0

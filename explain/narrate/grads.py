@@ -36,6 +36,9 @@ def backward(state: State, target: Tensor, kwargs: dict[str, Any], where: Where)
             hook.remove()
     scalar = _scalar(state, target, kwargs.get("gradient"))
     grads, notes = [], []
+    if scalar is None and state.shadow_of(target) is not None:
+        notes.append("the formula behind this backward is too large to derive symbolically: "
+                     "torch's numbers are shown")  # fmt: skip
     for name, tensor in watched.items():
         if name not in added:
             continue  # not in this graph: torch left its .grad alone
@@ -124,7 +127,8 @@ def _scalar(state: State, target: Tensor, weights: Tensor | None) -> Any:
     w = None if weights is None else state.shadow_of(weights)
     if weights is not None and w is None:
         return None
-    return shadow.total(target_shadow, w)
+    scalar = shadow.total(target_shadow, w)
+    return scalar if shadow.small(scalar) else None
 
 
 def copy(grad: Tensor | None) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 from collections.abc import Callable, Mapping
@@ -16,6 +17,12 @@ from explain.vectorised import Program
 
 Array = Any
 Sym = Any
+
+MAX_SHADOW_TERMS = 20_000
+"""Most terms a matrix product of formulas may build (x @ x @ x of a 20×20 x would not stop)."""
+
+MAX_FORMULA_NODES = 20_000
+"""Largest formula (nodes, as a tree) the narrator derives; beyond it torch's numbers alone."""
 
 MAX_SHADOW_ELEMENTS = 400
 """Most elements a tensor may have and still get a symbolic shadow (larger: numbers only)."""
@@ -86,7 +93,15 @@ def matmul(left: Array | None, right: Array | None) -> Array | None:
     """a @ b on element formulas (NumPy's matmul works on object arrays)."""
     if left is None or right is None:
         return None
+    cost = _terms(left) * (right.shape[-1] if right.ndim > 1 else 1)
+    cost += _terms(right) * (left.shape[0] if left.ndim > 1 else 1)
+    if cost > MAX_SHADOW_TERMS:
+        return None  # products of products grow fast: numbers only from here on
     return np.asarray(np.matmul(left, right), dtype=object)
+
+
+def _terms(shade: Array) -> int:
+    return sum(len(sympy.Add.make_args(e)) for e in np.ravel(shade))
 
 
 def reshape(shade: Array | None, how: Callable[[Array], Array]) -> Array | None:
@@ -100,6 +115,11 @@ def _map(fn: Callable[[Any], Any], array: Array) -> Array:
     for index in np.ndindex(array.shape):
         out[index] = fn(array[index])
     return out
+
+
+def small(expr: Sym, most: int = MAX_FORMULA_NODES) -> bool:
+    """Whether a formula has at most `most` nodes (counted as a tree, stopping early)."""
+    return sum(1 for _ in itertools.islice(sympy.preorder_traversal(expr), most + 1)) <= most
 
 
 def total(target: Array, weights: Array | None) -> Sym:
