@@ -105,6 +105,7 @@ class Detached:
     source: str
     name: str
     of: str
+    via: Literal["detach()", ".data"] = "detach()"
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,8 @@ class Updated:
     after: Array
     is_leaf: bool
     grad_fn: str | None  # a non-leaf's new grad_fn after the in-place op
+    requires_grad: bool = True
+    shares_with: str | None = None  # made by detach() or .data from this tensor: it changed too
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,3 +212,17 @@ def test_formulas_that_explode_give_way_to_numbers_in_time() -> None:
     first, second = events(source, Backward)
     assert first.grads[0].formula is None and "too large" in first.notes[0]
     assert second.grads[0].added.tolist()[0][0] == 32000.0
+
+
+def test_data_shares_storage_without_the_version_counter() -> None:
+    source = (
+        "x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = x**2\nd = x.data\nd.mul_(10)\n"
+        "y.sum().backward()\n"
+    )
+    narration = narrate("import torch\n" + source)
+    (detached,) = [e for e in narration.events if type(e).__name__ == "Detached"]
+    assert detached.via == ".data" and detached.of == "x"  # type: ignore[attr-defined]
+    (update,) = [e for e in narration.events if isinstance(e, Updated)]
+    assert update.shares_with == "x" and not update.requires_grad
+    (b,) = [e for e in narration.events if isinstance(e, Backward)]
+    assert b.grads[0].added.tolist() == [20.0, 40.0] and not b.notes  # the changed values

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from explain.errors import LimitExceeded, Unsupported
+from explain.events import Updated
 from explain.limits import MAX_FORMAT_WIDTH, MAX_INT_BITS, MAX_LIST_ITEMS, MAX_LOOP_ITERATIONS
 from explain.narrate import calls, members, shadow
 
@@ -165,6 +166,21 @@ def negate(run: _Run, value: Any) -> Any:
 def record_in_place(run: _Run, tensor: Any, shade: Any) -> None:
     """A non-leaf changed in place: its shadow (and grad_fn) are now the new operation's."""
     calls.record(run.state, tensor, shade)
+
+
+def shares_with(run: _Run, tensor: Any) -> str | None:
+    """The tensor a detach() or .data result shares its storage with, by name."""
+    entry = run.state.known.get(id(tensor))
+    ok = entry is not None and entry.tensor is tensor and entry.origin in ("detached", "data")
+    return entry.of if ok and entry is not None else None
+
+
+def updated(run: _Run, tensor: Any, name: str, old: Any, shares: str | None) -> Updated:
+    """The event of an in-place change the statement just made."""
+    fn = None if tensor.grad_fn is None else type(tensor.grad_fn).__name__
+    after = tensor.detach().double().numpy().copy()
+    return Updated(run.line, run.text, name, run.text, old, after, tensor.is_leaf, fn,
+                   tensor.requires_grad, shares)  # fmt: skip
 
 
 def _number_arith(op: Callable[[Any, Any], Any], left: Any, right: Any) -> Any:

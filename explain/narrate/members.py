@@ -85,7 +85,7 @@ def _tensor_attribute(run: _Run, node: ast.Attribute, owner: Any, attr: str) -> 
     state = run.state
     if attr == "data":
         of = ast.get_source_segment(run.source, node.value) or ""
-        state.remember(value, shadow.stop_gradient(state.shadow_of(owner)), "detached", of)
+        state.remember(value, shadow.stop_gradient(state.shadow_of(owner)), "data", of)
     elif attr == "T":
         calls.record(state, value, shadow.reshape(state.shadow_of(owner), lambda a: a.T))
     return value

@@ -6,7 +6,7 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from explain.errors import Unsupported
-from explain.events import GradCleared, GradRetained, Updated
+from explain.events import GradCleared, GradRetained
 from explain.narrate import calls, exprs, grads, shadow, space
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def _in_place(
         raise Unsupported(f"line {run.line}: .{name}() takes one argument here")
     state = run.state
     before_shadow = state.shadow_of(tensor)
-    old = grads.copy(tensor)
+    old, shares = grads.copy(tensor), exprs.shares_with(run, tensor)
     getattr(tensor, name)(args[0])
     leaf = state.leaf_name(tensor)
     if leaf is None:
@@ -121,10 +121,7 @@ def _in_place(
         right = state.shadow_of(args[0])
         shade = None if operator is None else shadow.binary(operator, before_shadow, right)
         exprs.record_in_place(run, tensor, shade)
-    fn = None if tensor.grad_fn is None else type(tensor.grad_fn).__name__
-    label = leaf or state.name_of(tensor) or "tensor"
-    run.emit(Updated(run.line, run.text, label, run.text, old, grads.copy(tensor),
-                     tensor.is_leaf, fn))  # fmt: skip
+    run.emit(exprs.updated(run, tensor, leaf or state.name_of(tensor) or "tensor", old, shares))
     return tensor
 
 

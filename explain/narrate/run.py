@@ -21,7 +21,6 @@ from explain.events import (
     Printed,
     Raised,
     TensorCreated,
-    Updated,
     Warned,
 )
 from explain.limits import (
@@ -231,8 +230,11 @@ class _Run:
                     value.is_leaf, value.detach().double().numpy().copy(),
                 )
             )  # fmt: skip
-        elif entry.origin == "detached":
-            self.emit(Detached(*where, name, entry.of))
+        elif entry.origin in ("detached", "data"):
+            if entry.origin == "data":
+                self.emit(Detached(*where, name, entry.of, ".data"))
+            else:
+                self.emit(Detached(*where, name, entry.of, "detach()"))
         else:
             self.emit(self._op_event(name, value))
 
@@ -303,16 +305,13 @@ class _Run:
             self.assign(name, exprs.arith(self, exprs.OPERATORS[type(op)], current, value))
             return
         before = self.state.shadow_of(current)
-        old = current.detach().double().numpy().copy()
+        old, shares = current.detach().double().numpy().copy(), exprs.shares_with(self, current)
         exprs.IN_PLACE[type(op)](current, value)
         leaf = self.state.leaf_name(current)
         if leaf is None:
             shade = shadow.binary(exprs.OPERATORS[type(op)], before, self.state.shadow_of(value))
             exprs.record_in_place(self, current, shade)
-        fn = None if current.grad_fn is None else type(current.grad_fn).__name__
-        after = current.detach().double().numpy().copy()
-        self.emit(Updated(self.line, self.text, leaf or name, self.text, old, after,
-                          current.is_leaf, fn))  # fmt: skip
+        self.emit(exprs.updated(self, current, leaf or name, old, shares))
 
     def _with(self, node: ast.With) -> None:
         import torch

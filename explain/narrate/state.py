@@ -23,7 +23,7 @@ class Known:
 
     tensor: Tensor
     shadow: Array | None
-    origin: str  # "created", "op", "detached"
+    origin: str  # "created", "op", "detached", "data", "returned"
     of: str = ""  # for "detached": the name of the source
 
 

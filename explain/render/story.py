@@ -93,7 +93,9 @@ def sentences(event: Event) -> tuple[Sentence, ...]:
             return _backward(event)
         case GradCleared(tensor=t, how=how):
             return (_cleared(t, how),)
-        case Detached(name=name, of=of):
+        case Detached(name=name, of=of, via=via):
+            if via == ".data":
+                return ((Code(name), " = ", Code(f"{of}.data"), DETACHED, DATA),)
             return ((Code(name), " = ", Code(f"{of}.detach()"), DETACHED),)
         case GradMode(entered=entered, mode=mode, recording=recording):
             return (_grad_mode(entered, mode, recording),)
@@ -142,6 +144,10 @@ def _elided(first: int, last: int, total: int) -> Sentence:
             "(what they print is still shown)",)  # fmt: skip
 
 
+DATA = (
+    "; unlike detach(), .data does not share the version counter: an in-place change through "
+    "it goes unnoticed by autograd, and backward may silently use the changed values"
+)
 DETACHED = ": the same values (shared storage), no grad_fn; gradients do not flow back through it"
 
 
@@ -188,10 +194,13 @@ def _updated(e: Updated) -> tuple[Sentence, ...]:
         " → ",
         Tensor(e.after),
     )
-    if e.is_leaf:
-        return ((*head, " (still a leaf: its .grad is kept)"), ("  how: " + e.how,))
-    fn = f"; its grad_fn is now {e.grad_fn}" if e.grad_fn else ""
-    return ((*head, fn),)
+    shared = (f"  {e.shares_with} changes with it: they share storage",) if e.shares_with else ()
+    said: tuple[Sentence, ...]
+    if e.is_leaf and e.requires_grad:
+        said = ((*head, " (still a leaf: its .grad is kept)"), ("  how: " + e.how,))
+    else:
+        said = ((*head, f"; its grad_fn is now {e.grad_fn}" if e.grad_fn else ""),)
+    return said + ((shared,) if shared else ())
 
 
 def _returned(e: GradReturned) -> tuple[Sentence, ...]:
