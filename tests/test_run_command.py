@@ -30,7 +30,7 @@ def test_golden_narrations(sample: str, fmt: str, golden) -> None:  # type: igno
 
 def test_accumulation_is_narrated_with_before_added_after() -> None:
     out = CliRunner().invoke(cli, ["run", str(SAMPLES / "04_accumulation.py")]).output
-    assert "∂y1/∂x = 2x + 2 = [[4, 6], [8, 10]]; x.grad was None, so it is stored" in out
+    assert "∂y1/∂x = 2x + 2 = [[4, 6], [8, 10]]; x.grad was None, so this becomes x.grad" in out
     assert "added to x.grad: [[4, 6], [8, 10]] + [[1, 1], [1, 1]] = [[5, 7], [9, 11]]" in out
     assert "zero them (x.grad.zero_(), or optimizer.zero_grad())" in out
 

@@ -254,11 +254,7 @@ def _change(target: str, c: GradChange) -> Sentence:
         head += [Formula(c.formula), " = "]
     head.append(Tensor(c.added))
     if c.before is None:
-        return (
-            *head,
-            f"; {c.tensor}.grad was None, so it is stored: {c.tensor}.grad = ",
-            Tensor(c.after),
-        )
+        return (*head, f"; {c.tensor}.grad was None, so this becomes {c.tensor}.grad")
     return (
         *head, f"; added to {c.tensor}.grad: ", Tensor(c.before), " + ", Tensor(c.added), " = ",
         Tensor(c.after),
