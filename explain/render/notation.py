@@ -5,9 +5,11 @@ The written notation of Expr trees (pretty, explicit, latex) lives in explain.wr
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sympy
+from sympy.printing.latex import greek_letters_set
 from sympy.printing.precedence import precedence
 from sympy.printing.str import StrPrinter
 
@@ -171,5 +173,22 @@ def sym_plain(expr: Any) -> str:
 
 
 def sym_latex(expr: Any) -> str:
-    """A SymPy expression as LaTeX (math mode, no delimiters)."""
-    return str(sympy.latex(expr, ln_notation=True))
+    """A SymPy expression as LaTeX (math mode, no delimiters).
+
+    Names of more than one letter (`inputs`, `model.weight`) are set as words, and then
+    products get a visible dot, so `inputs model.weight` cannot read as a string of letters.
+    """
+    words = {
+        s: rf"\mathit{{{s.name}}}" for s in getattr(expr, "free_symbols", ()) if _wordy(s.name)
+    }
+    if not words:
+        return str(sympy.latex(expr, ln_notation=True))
+    return str(sympy.latex(expr, ln_notation=True, symbol_names=words, mul_symbol="dot"))
+
+
+def _wordy(name: str) -> bool:
+    """A name of two or more letters that is not a Greek letter's (alpha) nor x1 / x_1."""
+    head = re.match(r"[A-Za-z]+", name)
+    if head is None or len(head.group()) < 2 or head.group().lower() in greek_letters_set:
+        return False
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_.]*", name))
