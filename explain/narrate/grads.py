@@ -82,7 +82,9 @@ def autograd_grad(
         raise Unsupported("torch.autograd.grad() takes outputs, inputs, grad_outputs=, "
                           "retain_graph= and create_graph= here")  # fmt: skip
     call = dict(zip(("outputs", "inputs"), args, strict=False)) | kwargs
-    inputs = call.get("inputs")
+    outputs, inputs = call.get("outputs"), call.get("inputs")
+    if not all(isinstance(t, torch.Tensor) for t in _listed(outputs)):
+        raise Unsupported("torch.autograd.grad() needs a tensor or a list of tensors as outputs")
     listed: list[Any] = list(inputs) if isinstance(inputs, list | tuple) else [inputs]
     if not listed or not all(isinstance(t, torch.Tensor) for t in listed):
         raise Unsupported("torch.autograd.grad() needs a tensor or a list of tensors as inputs")
@@ -100,6 +102,10 @@ def autograd_grad(
     line, source, target = where
     event = GradReturned(line, source, target, tuple(grads), bool(call.get("create_graph")))
     return tuple(results), event
+
+
+def _listed(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _second_order(state: State, leaf: Tensor, scalar: Any, result: Tensor) -> Any:

@@ -35,9 +35,10 @@ from explain.narrate import allow, exprs, faults, modules, shadow, space
 from explain.narrate.state import State
 
 USER_ERRORS = (
-    RuntimeError, TypeError, ValueError, NameError, ZeroDivisionError, IndexError, KeyError,
-    AttributeError, OverflowError,
+    RuntimeError, TypeError, ValueError, NameError, ArithmeticError, LookupError,
+    AttributeError, AssertionError, NotImplementedError,
 )  # fmt: skip
+"""What a script's statement may raise (torch's own checks included): narrated, like Python."""
 ALWAYS_SHOWN = (Printed, Raised, Warned)
 """Events shown even in the quiet iterations of a long loop."""
 
