@@ -7,6 +7,7 @@ SymPy and torch are imported only inside commands, so `explain --help` starts fa
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -249,6 +250,117 @@ def graph(
     else:
         with open(output, "w", encoding="utf-8") as sink:
             sink.write(text)
+
+
+SHEET_EXTENSIONS = {".tex": "latex", ".md": "markdown", ".markdown": "markdown"}
+SHEET_SUFFIX = {"latex": ".tex", "markdown": ".md"}
+
+
+@cli.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE|DIR/",
+    help="Write the sheet to FILE (.tex or .md), or one sheet and key per variant into DIR/ "
+    "(sheet-01.tex, key-01.tex, ...). Default: the sheet on standard output.",
+)
+@click.option("--key", "key", metavar="FILE", help="Write the answer key to FILE.")
+@click.option("--with-key", is_flag=True, help="Append the answer key to the sheet.")
+@click.option("--variants", type=int, metavar="N", help="N distinct sheets (needs -o DIR/).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
+@click.option(
+    "--grading-key",
+    "grading_key",
+    metavar="FILE",
+    help="Write the key in the TOML format explain grade reads (every variant).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("latex", "markdown")),
+    help="Default: from the extension of -o (or --key); markdown on standard output.",
+)
+@reports_errors
+def worksheet(
+    spec: str,
+    output: str | None,
+    key: str | None,
+    with_key: bool,
+    variants: int | None,
+    seed: int,
+    grading_key: str | None,
+    fmt: str | None,
+) -> None:
+    """Build a worksheet from the TOML SPEC: problems, worked answer keys, seeded variants.
+
+    Every answer is verified against PyTorch's autograd before anything is written; the same
+    SPEC and --seed give the same sheets, byte for byte.
+    """
+    from explain import api
+    from explain.render.grading_key import grading_key as key_toml
+    from explain.render.sheet import document
+
+    into_dir = output is not None and (output.endswith(("/", "\\")) or os.path.isdir(output))
+    if variants is not None and not into_dir and (output is not None or key is not None):
+        raise UsageError("--variants writes one sheet per student: give -o DIR/")
+    if into_dir and key is not None:
+        raise UsageError("with -o DIR/ every key is written into DIR: leave out --key")
+    chosen: Any = fmt or _sheet_format(None if into_dir else output, key, into_dir)
+    ws = api.build_worksheet(spec, variants=variants, seed=seed)
+    sheet_part: Any = "both" if with_key else "sheet"
+    written: list[str] = []
+    if output is not None and into_dir:
+        written.append(_write_variants(ws, output, chosen, sheet_part))
+    elif output is not None:
+        written.append(_write(output, document(ws, ws.variants[0], sheet_part, chosen)))
+    if key is not None:
+        written.append(_write(key, document(ws, ws.variants[0], "key", chosen)))
+    if grading_key is not None:
+        written.append(_write(grading_key, key_toml(ws)))
+    if output is None and grading_key is None:
+        click.echo(document(ws, ws.variants[0], sheet_part, chosen), nl=False)
+        return
+    count = len(ws.variants[0].problems)
+    sheets = f"{len(ws.variants)} variants" if len(ws.variants) > 1 else "1 sheet"
+    click.echo(f"wrote {', '.join(written)}: {sheets}, {count} problems, {ws.points} points")
+
+
+def _write_variants(ws: Any, directory: str, fmt: Any, sheet_part: Any) -> str:
+    """sheet-01.tex and key-01.tex (or .md) for every variant, in `directory`."""
+    from explain.render.sheet import document
+
+    suffix = SHEET_SUFFIX[fmt]
+    for v in ws.variants:
+        tag = f"-{v.id}" if v.id else ""
+        _write(os.path.join(directory, f"sheet{tag}{suffix}"), document(ws, v, sheet_part, fmt))
+        _write(os.path.join(directory, f"key{tag}{suffix}"), document(ws, v, "key", fmt))
+    return f"{directory} ({len(ws.variants)} sheets and their keys)"
+
+
+def _sheet_format(output: str | None, key: str | None, into_dir: bool) -> str:
+    """The extension of -o FILE (or --key), else latex for -o DIR/ and markdown on stdout."""
+    for path in (output, key):
+        if path is not None:
+            ext = os.path.splitext(path)[1].lower()
+            if ext not in SHEET_EXTENSIONS:
+                raise UsageError(f"{path}: use .tex or .md, or say --format latex|markdown")
+            return SHEET_EXTENSIONS[ext]
+    return "latex" if into_dir else "markdown"
+
+
+def _write(path: str, text: str) -> str:
+    """Write the file (making its directory); return its name."""
+    try:
+        directory = os.path.dirname(path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as sink:
+            sink.write(text)
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror}") from None
+    return path
 
 
 def _expression_argument(expression: str | None) -> str:
