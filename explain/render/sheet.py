@@ -42,6 +42,11 @@ def sentence(p: SheetProblem) -> str:
             assert_never(p.task)
 
 
+def partial(p: SheetProblem) -> bool:
+    """Whether the problem's derivative is partial (its function has several variables)."""
+    return isinstance(p.task, Differentiate | EvaluateAt) and p.task.partial
+
+
 def points(n: int) -> str:
     return "1 point" if n == 1 else f"{n} points"
 

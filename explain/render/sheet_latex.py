@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import assert_never
 
+from explain.events import Narration
 from explain.render import latex as tex
-from explain.render import sheet
+from explain.render import sheet, story
+from explain.render.arrays import nested
+from explain.render.graph import to_tikz
 from explain.render.notation import sym_latex
 from explain.render.outline import D, Written
 from explain.reports import (
@@ -26,6 +29,7 @@ from explain.written import latex, latex_name
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[margin=2.2cm]{geometry}
 \usepackage{amsmath,amssymb}
+\usepackage{graphicx}
 \usepackage{tikz}
 \usetikzlibrary{arrows.meta,positioning}
 \setlength{\parindent}{0pt}
@@ -35,9 +39,19 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 """
 
 
+TYPEWRITER = {ch: rf"{{\ttfamily\char{ord(ch)}}}" for ch in "\\{}^~$"}
+"""\\ { } ^ ~ $ from the typewriter font, which has them as ASCII glyphs (the text font's accents
+read ˆ and ˜ in a PDF, and its bold $ needs a bitmap font)."""
+
+
+def escape(text: str) -> str:
+    """User text for LaTeX in one pass (explain.render.latex.escape; \\ { } ^ ~ $ typewriter)."""
+    return "".join(TYPEWRITER.get(ch) or tex.escape(ch) for ch in text)
+
+
 def document(ws: Worksheet, variant: Variant, part: sheet.Part) -> str:
     """A whole .tex file: the sheet, the key, or the sheet with the key on new pages."""
-    lines = [f"% {tex.escape(ws.title)}: worksheet made by explain (compile with pdflatex)"]
+    lines = [f"% {escape(ws.title)}: worksheet made by explain (compile with pdflatex)"]
     lines += [PREAMBLE.rstrip("\n"), *_heading(ws, variant, part)]
     if part != "key":
         lines += _instructions(ws)
@@ -56,8 +70,8 @@ def _heading(ws: Worksheet, variant: Variant, part: sheet.Part) -> list[str]:
     title, details = sheet.heading(ws, variant, part)
     out = [
         r"\begin{center}",
-        rf"{{\LARGE\bfseries {tex.escape(title)}}}\\[6pt]",
-        rf"{{\large {tex.escape(details)}}}",
+        rf"{{\LARGE\bfseries {escape(title)}}}\\[6pt]",
+        rf"{{\large {escape(details)}}}",
         r"\end{center}",
     ]
     if part != "key":
@@ -66,11 +80,11 @@ def _heading(ws: Worksheet, variant: Variant, part: sheet.Part) -> list[str]:
 
 
 def _instructions(ws: Worksheet) -> list[str]:
-    return [rf"\emph{{{tex.escape(ws.instructions)}}}\par\medskip"] if ws.instructions else []
+    return [rf"\emph{{{escape(ws.instructions)}}}\par\medskip"] if ws.instructions else []
 
 
 def _title(number: int, p: SheetProblem) -> str:
-    return rf"\textbf{{Problem {number}.}} {tex.escape(sheet.sentence(p))}\hfill" + (
+    return rf"\textbf{{Problem {number}.}} {escape(sheet.sentence(p))}\hfill" + (
         rf"\emph{{({sheet.points(p.points)})}}\par"
     )
 
@@ -92,7 +106,7 @@ def _task(p: SheetProblem) -> list[str]:
             name = tex.derivative_name(var, order, partial)
             return [rf"\[ f = {latex(f.expr)}, \qquad {name} \text{{ at }} {at} \]"]
         case TensorGradient(function=f, at=at):
-            return [rf"\[ f = {latex(f.expr)} \]", rf"with \texttt{{{tex.escape(at)}}}.\par"]
+            return [rf"\[ f = {latex(f.expr)} \]", rf"with \texttt{{{escape(at)}}}.\par"]
         case CodeQuestion(script=script):
             return _code(script)
         case _:
@@ -102,7 +116,7 @@ def _task(p: SheetProblem) -> list[str]:
 def _code(script: str) -> list[str]:
     """The script in typewriter type, line by line (escaped: no verbatim to break out of)."""
     lines = script.expandtabs(4).strip("\n").splitlines()
-    body = [tex.escape(line).replace(" ", r"\ ") or r"\mbox{}" for line in lines]
+    body = [escape(line).replace(" ", r"\ ") or r"\mbox{}" for line in lines]
     return [
         r"\begin{quote}\ttfamily\small",
         *(line + r"\\" for line in body[:-1]),
@@ -112,22 +126,79 @@ def _code(script: str) -> list[str]:
 
 
 def _solution(number: int, p: SheetProblem) -> list[str]:
-    out = [
-        r"\bigskip",
-        rf"\textbf{{Problem {number}}}\quad answer: \texttt{{{tex.escape(p.expected)}}}\par",
+    marks = rf"\emph{{({sheet.points(p.points)})}}"
+    head = [
+        r"\bigskip\noindent\begin{minipage}{\linewidth}",
+        rf"\textbf{{Problem {number}.}} Answer: {_boxed(p)}\hfill{marks}\par",
+        *(_task(p) if isinstance(p.task, TensorGradient) else []),
+        r"\end{minipage}\par",
     ]
-    out += _worked(p)
-    out.append(rf"\emph{{{tex.escape(sheet.verified(p))}}}\par")
-    return out
+    key = rf"Grading key: \texttt{{{escape(p.expected)}}}"
+    return [*head, *_worked(p), rf"\emph{{{escape(sheet.verified(p))}}} {key}\par"]
+
+
+def _boxed(p: SheetProblem) -> str:
+    """The answer, boxed: the derivative or its value in maths, an array as typed."""
+    match p.answer:
+        case Derivation(value=value) if value is not None:
+            return rf"$\boxed{{{sym_latex(value.exact)}}}$"
+        case Derivation(result=result):
+            return rf"$\boxed{{{sym_latex(result)}}}$"
+        case _:
+            return rf"\fbox{{\texttt{{{escape(p.expected)}}}}}"
 
 
 def _worked(p: SheetProblem) -> list[str]:
     match p.answer:
         case Derivation() as d:
-            return [tex.render_derivation(d).rstrip("\n")]
+            partial = sheet.partial(p)
+            return [tex.headline(d, partial), *tex.body(d, partial)]
         case CrossCheck() as c:
-            return [tex.render_crosscheck(c).rstrip("\n")]
+            return _gradient(c)
         case CodeAnswer() as a:
-            return [tex.render_narration(a.narration).rstrip("\n")]
+            return _narrated(a.narration)
         case _:
             assert_never(p.answer)
+
+
+def _gradient(c: CrossCheck) -> list[str]:
+    """The gradient's formula, its steps, the notes and the graph PyTorch built (kept whole)."""
+    out = [rf"\[ {tex.formula_math(f)} \]" for f in c.formulas]
+    out += [rf"\noindent Note: {escape(n)}\par" for n in c.notes]
+    for d in c.derivations:
+        out += tex.body(d, len(c.derivations) > 1)
+    return [
+        *out,
+        r"\medskip\noindent\begin{minipage}{\linewidth}",
+        r"\textbf{The graph PyTorch built} (backward runs from the bottom up)\par\smallskip",
+        r"\centering\scalebox{0.8}{%",
+        to_tikz(c.graph).rstrip("\n") + "}",
+        r"\end{minipage}\par",
+    ]
+
+
+def _narrated(n: Narration) -> list[str]:
+    """The script's run, statement by statement (its output only when it printed something)."""
+    out = [r"\smallskip"]
+    for event in n.events:
+        out.append(
+            rf"\noindent\textbf{{line {event.line}}}\quad \texttt{{{escape(event.source)}}}\par"
+        )
+        for said in story.sentences(event):
+            words = "".join(_piece(piece) for piece in said)
+            out.append(rf"{{\leftskip=1.5em\relax {words}\par}}")
+    if n.stdout:
+        out += [r"\textbf{Output}\par", *_code(n.stdout)]
+    return out
+
+
+def _piece(piece: story.Piece) -> str:
+    match piece:
+        case str():
+            return escape(piece)
+        case story.Tensor(value=value):
+            return rf"\texttt{{{escape(nested(value))}}}"
+        case story.Formula(value=value):
+            return f"${sym_latex(value)}$"
+        case story.Code(text=text):
+            return rf"\texttt{{{escape(text)}}}"

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import assert_never
 
+from explain.events import Narration
 from explain.render import latex as tex
 from explain.render import markdown as md
-from explain.render import sheet
+from explain.render import sheet, story
+from explain.render.arrays import nested
 from explain.render.notation import sym_latex
 from explain.render.outline import D, Written
 from explain.reports import (
@@ -71,14 +73,38 @@ def _task(p: SheetProblem) -> list[str]:
 
 
 def _solution(number: int, p: SheetProblem) -> list[str]:
-    out = [f"### Problem {number}: answer {md.code(p.expected)}", ""]
+    out = [f"### Problem {number}: answer {md.code(p.expected)} ({sheet.points(p.points)})", ""]
     match p.answer:
         case Derivation() as d:
             out.append(md.render_derivation(d))
         case CrossCheck() as c:
-            out.append(md.render_crosscheck(c))
+            out += [*_task(p), "", md.render_crosscheck(c)]
         case CodeAnswer() as a:
-            out.append(md.render_narration(a.narration))
+            out += _narrated(a.narration)
         case _:
             assert_never(p.answer)
     return [*out, f"*{md.escape(sheet.verified(p))}*", ""]
+
+
+def _narrated(n: Narration) -> list[str]:
+    """The script's run, statement by statement (its output only when it printed something)."""
+    out: list[str] = []
+    for event in n.events:
+        out.append(f"- **line {event.line}** {md.code(event.source)}")
+        out += ["  " + "".join(_piece(piece) for piece in said) for said in story.sentences(event)]
+    out.append("")
+    if n.stdout:
+        out += ["**Output**", "", *md.fence(n.stdout, "text"), ""]
+    return out
+
+
+def _piece(piece: story.Piece) -> str:
+    match piece:
+        case str():
+            return md.escape(piece)
+        case story.Tensor(value=value):
+            return md.code(nested(value))
+        case story.Formula(value=value):
+            return md.math(sym_latex(value))
+        case story.Code(text=text):
+            return md.code(text.replace("\n", " "))
