@@ -280,7 +280,7 @@ SHEET_SUFFIX = {"latex": ".tex", "markdown": ".md"}
     "--format",
     "fmt",
     type=click.Choice(("latex", "markdown")),
-    help="Default: from the extension of -o (or --key); markdown on standard output.",
+    help="Default: each file's extension (.tex, .md); latex in DIR/, markdown on standard output.",
 )
 @reports_errors
 def worksheet(
@@ -307,7 +307,7 @@ def worksheet(
         raise UsageError("--variants writes one sheet per student: give -o DIR/")
     if into_dir and key is not None:
         raise UsageError("with -o DIR/ every key is written into DIR: leave out --key")
-    chosen: Any = fmt or _sheet_format(None if into_dir else output, key, into_dir)
+    chosen: Any = fmt or _sheet_format(None if into_dir else output, into_dir)
     ws = api.build_worksheet(spec, variants=variants, seed=seed)
     sheet_part: Any = "both" if with_key else "sheet"
     written: list[str] = []
@@ -316,7 +316,8 @@ def worksheet(
     elif output is not None:
         written.append(_write(output, document(ws, ws.variants[0], sheet_part, chosen)))
     if key is not None:
-        written.append(_write(key, document(ws, ws.variants[0], "key", chosen)))
+        key_format: Any = fmt or _sheet_format(key, False)
+        written.append(_write(key, document(ws, ws.variants[0], "key", key_format)))
     if grading_key is not None:
         written.append(_write(grading_key, key_toml(ws)))
     if output is None and grading_key is None:
@@ -339,15 +340,14 @@ def _write_variants(ws: Any, directory: str, fmt: Any, sheet_part: Any) -> str:
     return f"{directory} ({len(ws.variants)} sheets and their keys)"
 
 
-def _sheet_format(output: str | None, key: str | None, into_dir: bool) -> str:
-    """The extension of -o FILE (or --key), else latex for -o DIR/ and markdown on stdout."""
-    for path in (output, key):
-        if path is not None:
-            ext = os.path.splitext(path)[1].lower()
-            if ext not in SHEET_EXTENSIONS:
-                raise UsageError(f"{path}: use .tex or .md, or say --format latex|markdown")
-            return SHEET_EXTENSIONS[ext]
-    return "latex" if into_dir else "markdown"
+def _sheet_format(path: str | None, into_dir: bool) -> str:
+    """The format a file's extension names; latex for -o DIR/, markdown on standard output."""
+    if path is None:
+        return "latex" if into_dir else "markdown"
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in SHEET_EXTENSIONS:
+        raise UsageError(f"{path}: use .tex or .md, or say --format latex|markdown")
+    return SHEET_EXTENSIONS[ext]
 
 
 def _write(path: str, text: str) -> str:

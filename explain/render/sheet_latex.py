@@ -39,13 +39,13 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 """
 
 
-TYPEWRITER = {ch: rf"{{\ttfamily\char{ord(ch)}}}" for ch in "\\{}^~$"}
-"""\\ { } ^ ~ $ from the typewriter font, which has them as ASCII glyphs (the text font's accents
-read ˆ and ˜ in a PDF, and its bold $ needs a bitmap font)."""
+TYPEWRITER = {ch: rf"{{\ttfamily\char{ord(ch)}}}" for ch in "\\{}^~$_"}
+"""\\ { } ^ ~ $ _ from the typewriter font, which has them as ASCII glyphs (the text font's accents
+read ˆ and ˜ in a PDF, its _ is a rule, and its bold $ needs a bitmap font)."""
 
 
 def escape(text: str) -> str:
-    """User text for LaTeX in one pass (explain.render.latex.escape; \\ { } ^ ~ $ typewriter)."""
+    """User text for LaTeX in one pass (explain.render.latex.escape; \\ { } ^ ~ $ _ typewriter)."""
     return "".join(TYPEWRITER.get(ch) or tex.escape(ch) for ch in text)
 
 

@@ -164,9 +164,10 @@ def _text(
 
 
 def _integer(table: dict[str, Any], key: str, where: str, default: int, most: int) -> int:
+    """A whole number from 1 to `most`; `where` is the file and the table ("s.toml: problems.p")."""
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
-        raise SpecError(f"must be a whole number from 1 to {most}", label=_where(where, key))
+        raise SpecError(f"must be a whole number from 1 to {most}", label=f"{where}.{key}")
     return value
 
 
@@ -198,7 +199,7 @@ def _problem(pid: str, body: object, name: str, space: float) -> ProblemSpec:
     script, question = _text(body, "script", name, prefix), _text(body, "question", name, prefix)
     kind = _kind(body, name, prefix, script)
     _what(texts["function"], script, question, name, prefix)
-    order = _integer(body, "order", f"{name}: {key}.", 1, limits.MAX_ORDER)
+    order = _integer(body, "order", _where(name, key), 1, limits.MAX_ORDER)
     if order != 1 and kind in ("gradient", "code"):
         raise SpecError(f"a {kind} problem is first order", label=_where(name, prefix + "order"))
     spec = ProblemSpec(
@@ -210,7 +211,7 @@ def _problem(pid: str, body: object, name: str, space: float) -> ProblemSpec:
         at=texts["at"],
         script=script or None,
         question=question or None,
-        points=_integer(body, "points", f"{name}: {key}.", 1, MAX_POINTS),
+        points=_integer(body, "points", _where(name, key), 1, MAX_POINTS),
         space=_number(body, "space", name, prefix, space, MAX_SPACE_CM),
         prompt=_text(body, "prompt", name, prefix),
         params=_params(body.get("params", {}), name, prefix + "params"),
