@@ -33,7 +33,7 @@ def sentence(p: SheetProblem) -> str:
             return "Find the value of the derivative at the point:"
         case TensorGradient(variable=v):
             return (
-                f"Find the gradient of f with respect to {v} at the given values "
+                f"Find the gradient of f with respect to {v} "
                 f"(what f.backward() stores in {v}.grad):"
             )
         case CodeQuestion(question=question):

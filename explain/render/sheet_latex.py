@@ -133,8 +133,8 @@ def _solution(number: int, p: SheetProblem) -> list[str]:
         *(_task(p) if isinstance(p.task, TensorGradient) else []),
         r"\end{minipage}\par",
     ]
-    key = rf"Grading key: \texttt{{{escape(p.expected)}}}"
-    return [*head, *_worked(p), rf"\emph{{{escape(sheet.verified(p))}}} {key}\par"]
+    key = rf"Grading key (as \texttt{{explain grade}} reads it): \texttt{{{escape(p.expected)}}}"
+    return [*head, *_worked(p), rf"\emph{{{escape(sheet.verified(p))}}}\\", rf"{key}\par"]
 
 
 def _boxed(p: SheetProblem) -> str:
