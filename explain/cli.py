@@ -325,7 +325,9 @@ def worksheet(
         return
     count = len(ws.variants[0].problems)
     sheets = f"{len(ws.variants)} variants" if len(ws.variants) > 1 else "1 sheet"
-    click.echo(f"wrote {', '.join(written)}: {sheets}, {count} problems, {ws.points} points")
+    problems = f"{count} problem{'' if count == 1 else 's'}"
+    marks = f"{ws.points} point{'' if ws.points == 1 else 's'}"
+    click.echo(f"wrote {', '.join(written)}: {sheets}, {problems}, {marks}")
 
 
 def _write_variants(ws: Any, directory: str, fmt: Any, sheet_part: Any) -> str:

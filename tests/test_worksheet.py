@@ -38,6 +38,10 @@ BAD_SPECS = {
     "unknown problem key": ('title = "t"\n[problems.p]\nfuncion = "x"', "problems.p.funcion"),
     "both": ('title = "t"\n[problems.p]\nfunction = "x"\nscript = "y"', "not both"),
     "no question": ('title = "t"\n[problems.p]\nscript = "y"', "problems.p.question"),
+    "script with at": (
+        'title = "t"\n[problems.p]\nscript = "y"\nquestion = "x.grad"\nat = "x=1"',
+        "problems.p.at: goes with a function",
+    ),
     "order 0": ('title = "t"\n[problems.p]\nfunction = "x"\norder = 0', "problems.p.order"),
     "points text": ('title = "t"\n[problems.p]\nfunction = "x"\npoints = "2"', "problems.p.points"),
     "bad kind": ('title = "t"\n[problems.p]\nfunction = "x"\nkind = "limit"', "problems.p.kind"),

@@ -58,7 +58,8 @@ def heading(ws: Worksheet, variant: Variant, part: Part) -> tuple[str, str]:
     if variant.id:
         details.append(f"Variant {variant.id}")
     total = sum(p.points for p in variant.problems)
-    details.append(f"{len(variant.problems)} problems, {points(total)}")
+    count = len(variant.problems)
+    details.append(f"{count} problem{'' if count == 1 else 's'}, {points(total)}")
     return title, " · ".join(details)
 
 

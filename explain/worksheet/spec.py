@@ -199,6 +199,7 @@ def _problem(pid: str, body: object, name: str, space: float) -> ProblemSpec:
     script, question = _text(body, "script", name, prefix), _text(body, "question", name, prefix)
     kind = _kind(body, name, prefix, script)
     _what(texts["function"], script, question, name, prefix)
+    _script_alone(body, name, prefix)
     order = _integer(body, "order", _where(name, key), 1, limits.MAX_ORDER)
     if order != 1 and kind in ("gradient", "code"):
         raise SpecError(f"a {kind} problem is first order", label=_where(name, prefix + "order"))
@@ -256,6 +257,13 @@ def _what(function: str | None, script: str, question: str, name: str, prefix: s
         )
     if function and question:
         raise SpecError("a question goes with a script", label=_where(name, prefix + "question"))
+
+
+def _script_alone(body: dict[str, Any], name: str, prefix: str) -> None:
+    """A script problem takes no function-problem keys (they would be silently ignored)."""
+    for key in ("variable", "at", "order"):
+        if "script" in body and key in body:
+            raise SpecError("goes with a function, not a script", label=_where(name, prefix + key))
 
 
 def _params(table: object, name: str, key: str) -> tuple[tuple[str, Param], ...]:
