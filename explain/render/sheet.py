@@ -63,6 +63,17 @@ def heading(ws: Worksheet, variant: Variant, part: Part) -> tuple[str, str]:
     return title, " · ".join(details)
 
 
+SHORT_TITLE = 60
+"""Characters of the title repeated in a page footer."""
+
+
+def short_title(ws: Worksheet) -> str:
+    """The title, cut at a word to fit a footer."""
+    if len(ws.title) <= SHORT_TITLE:
+        return ws.title
+    return ws.title[:SHORT_TITLE].rsplit(" ", 1)[0] + "…"
+
+
 def key_title(ws: Worksheet, variant: Variant) -> str:
     return "Answer key" + (f", variant {variant.id}" if variant.id else "")
 

@@ -34,8 +34,16 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usetikzlibrary{arrows.meta,positioning}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{4pt}
-\pagestyle{plain}
-\begin{document}
+\usepackage{fancyhdr}
+\pagestyle{fancy}
+\fancyhf{}
+\renewcommand{\headrulewidth}{0pt}
+% (n points) at the right of the paragraph's last line, or of a line of its own (TeXbook p. 106)
+\newcommand{\points}[1]{{\unskip\nobreak\hfil\penalty50\hskip2em\hbox{}\nobreak\hfil
+  \mbox{\emph{(#1)}}\parfillskip=0pt\finalhyphendemerits=0\par}}
+% a new page unless #1 more lines fit (a solution's heading never ends a page)
+\newcommand{\keeplines}[1]{\par\vspace{0pt plus #1\baselineskip}\penalty-200
+  \vspace{0pt plus -#1\baselineskip}}
 """
 
 
@@ -52,7 +60,8 @@ def escape(text: str) -> str:
 def document(ws: Worksheet, variant: Variant, part: sheet.Part) -> str:
     """A whole .tex file: the sheet, the key, or the sheet with the key on new pages."""
     lines = [f"% {escape(ws.title)}: worksheet made by explain (compile with pdflatex)"]
-    lines += [PREAMBLE.rstrip("\n"), *_heading(ws, variant, part)]
+    lines += [PREAMBLE.rstrip("\n"), *_footer(ws, variant), r"\begin{document}"]
+    lines += _heading(ws, variant, part)
     if part != "key":
         lines += _instructions(ws)
         for number, p in enumerate(variant.problems, start=1):
@@ -64,6 +73,15 @@ def document(ws: Worksheet, variant: Variant, part: sheet.Part) -> str:
             lines += _solution(number, p)
     lines.append(r"\end{document}")
     return "\n".join(lines) + "\n"
+
+
+def _footer(ws: Worksheet, variant: Variant) -> list[str]:
+    """Every page says whose sheet it is: the title, the variant and the page number."""
+    right = (f"Variant {escape(variant.id)} $\\cdot$ " if variant.id else "") + r"page \thepage"
+    return [
+        rf"\fancyfoot[L]{{\small {escape(sheet.short_title(ws))}}}",
+        rf"\fancyfoot[R]{{\small {right}}}",
+    ]
 
 
 def _heading(ws: Worksheet, variant: Variant, part: sheet.Part) -> list[str]:
@@ -84,9 +102,8 @@ def _instructions(ws: Worksheet) -> list[str]:
 
 
 def _title(number: int, p: SheetProblem) -> str:
-    return rf"\textbf{{Problem {number}.}} {escape(sheet.sentence(p))}\hfill" + (
-        rf"\emph{{({sheet.points(p.points)})}}\par"
-    )
+    sentence = escape(sheet.sentence(p))
+    return rf"\textbf{{Problem {number}.}} {sentence}\points{{{sheet.points(p.points)}}}"
 
 
 def _problem(number: int, p: SheetProblem) -> list[str]:
@@ -126,10 +143,10 @@ def _code(script: str) -> list[str]:
 
 
 def _solution(number: int, p: SheetProblem) -> list[str]:
-    marks = rf"\emph{{({sheet.points(p.points)})}}"
+    marks = rf"\points{{{sheet.points(p.points)}}}"
     head = [
-        r"\bigskip\noindent\begin{minipage}{\linewidth}",
-        rf"\textbf{{Problem {number}.}} Answer: {_boxed(p)}\hfill{marks}\par",
+        r"\keeplines{10}\bigskip\noindent\begin{minipage}{\linewidth}",
+        rf"\textbf{{Problem {number}.}} Answer: {_boxed(p)}{marks}",
         *(_task(p) if isinstance(p.task, TensorGradient) else []),
         r"\end{minipage}\par",
     ]
