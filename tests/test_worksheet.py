@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from explain import api
 from explain.errors import ExplainError, KeyNotVerified, SpecError
@@ -253,3 +255,53 @@ def test_build_worksheet_reads_files_and_reports_missing_ones(tmp_path: Path) ->
     (tmp_path / "bad.toml").write_bytes(b"title = \xff")
     with pytest.raises(SpecError, match="not UTF-8"):
         api.build_worksheet(tmp_path / "bad.toml")
+
+
+TOML_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**9), 10**9) | st.floats(allow_nan=False)
+    | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)  # fmt: skip
+KEYS = st.sampled_from(["function", "script", "question", "variable", "order", "at", "points",
+                        "space", "prompt", "kind", "params", "other"])  # fmt: skip
+
+
+@given(st.dictionaries(KEYS, TOML_VALUES, max_size=6), st.sampled_from(["p", "a b", "é"]))
+def test_any_problem_table_is_read_or_refused_in_one_line(body: dict[str, Any], pid: str) -> None:
+    import tomllib
+
+    from explain.render.grading_key import toml_key, toml_string
+
+    def value(v: Any) -> str:
+        match v:
+            case None:
+                return '""'
+            case bool():
+                return "true" if v else "false"
+            case str():
+                return toml_string(v)
+            case list():
+                return "[" + ", ".join(value(x) for x in v) + "]"
+            case dict():
+                return (
+                    "{"
+                    + ", ".join(f"{toml_key(k or 'k')} = {value(x)}" for k, x in v.items())
+                    + "}"
+                )
+            case _:
+                return repr(v)
+
+    lines = ['title = "t"', f"[problems.{toml_key(pid)}]"]
+    lines += [f"{k} = {value(v)}" for k, v in body.items()]
+    text = "\n".join(lines)
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return  # e.g. duplicate keys in an inline table: not a spec question
+    try:
+        parse_spec(text, "s.toml")
+    except SpecError as err:
+        assert "\n" not in err.one_line()
+        assert err.one_line().startswith("spec error: s.toml")
