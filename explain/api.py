@@ -106,19 +106,26 @@ def build_worksheet(
     text: str | None = None,
     variants: int | None = None,
     seed: int = 0,
+    students: str | os.PathLike[str] | Sequence[str] | None = None,
 ) -> Worksheet:
     """A worksheet from a TOML spec (a file, or `text`): one sheet, or `variants` distinct ones.
 
+    `students` (a roster file, one id per line, or a list) gives every student a variant.
     Every answer is worked (steps, values, narrated backward calls) and verified against
     PyTorch's autograd; the same spec and seed give the same sheets, byte for byte.
     """
-    from explain.worksheet import Engines, build, parse_spec, read_spec
+    from explain.worksheet import Engines, build, parse_spec, read_spec, read_students
 
     if (spec is None) == (text is None):
         raise UsageError("give a spec file or its text, not both")
     sheet = parse_spec(text) if text is not None else read_spec(os.fspath(spec))  # type: ignore[arg-type]
+    roster: tuple[str, ...] = ()
+    if isinstance(students, str | os.PathLike):
+        roster = read_students(os.fspath(students))
+    elif students is not None:
+        roster = tuple(students)
     engines = Engines(read=read, derive=derive, crosscheck=crosscheck, narrate=narrate)
-    return build(sheet, engines, variants=variants, seed=seed)
+    return build(sheet, engines, variants=variants, seed=seed, students=roster)
 
 
 def _crosscheck_now(

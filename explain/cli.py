@@ -271,6 +271,13 @@ SHEET_SUFFIX = {"latex": ".tex", "markdown": ".md"}
 @click.option("--variants", type=int, metavar="N", help="N distinct sheets (needs -o DIR/).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
 @click.option(
+    "--students",
+    "students",
+    metavar="FILE",
+    help="A roster, one student id per line: one variant per student, named on the sheet and "
+    "in the grading key (needs -o DIR/ or --grading-key).",
+)
+@click.option(
     "--grading-key",
     "grading_key",
     metavar="FILE",
@@ -290,6 +297,7 @@ def worksheet(
     with_key: bool,
     variants: int | None,
     seed: int,
+    students: str | None,
     grading_key: str | None,
     fmt: str | None,
 ) -> None:
@@ -303,12 +311,16 @@ def worksheet(
     from explain.render.sheet import document
 
     into_dir = output is not None and (output.endswith(("/", "\\")) or os.path.isdir(output))
-    if variants is not None and not into_dir and (output is not None or key is not None):
-        raise UsageError("--variants writes one sheet per student: give -o DIR/")
+    several = variants is not None or students is not None
+    if several and not into_dir and (output is not None or key is not None or not grading_key):
+        raise UsageError(
+            "--variants and --students make one sheet per student: give -o DIR/",
+            hint="or only --grading-key FILE for the key of every variant",
+        )
     if into_dir and key is not None:
         raise UsageError("with -o DIR/ every key is written into DIR: leave out --key")
     chosen: Any = fmt or _sheet_format(None if into_dir else output, into_dir)
-    ws = api.build_worksheet(spec, variants=variants, seed=seed)
+    ws = api.build_worksheet(spec, variants=variants, seed=seed, students=students)
     sheet_part: Any = "both" if with_key else "sheet"
     written: list[str] = []
     if output is not None and into_dir:

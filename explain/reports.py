@@ -209,10 +209,12 @@ class SheetProblem:
 
 @dataclass(frozen=True, slots=True)
 class Variant:
-    """One student's sheet: its id ("07"; "" for a single sheet) and its problems in order."""
+    """One student's sheet: its id ("07"; "" for a single sheet), its problems in order, and the
+    student it was made for (from a roster; "" when unknown)."""
 
     id: str
     problems: tuple[SheetProblem, ...]
+    student: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -250,7 +250,7 @@ def test_a_script_that_raises_is_degenerate() -> None:
 
 
 def test_build_worksheet_reads_files_and_reports_missing_ones(tmp_path: Path) -> None:
-    with pytest.raises(SpecError, match="cannot read the spec"):
+    with pytest.raises(SpecError, match=r"missing\.toml: cannot read it"):
         api.build_worksheet(tmp_path / "missing.toml")
     (tmp_path / "bad.toml").write_bytes(b"title = \xff")
     with pytest.raises(SpecError, match="not UTF-8"):

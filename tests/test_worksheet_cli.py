@@ -69,8 +69,14 @@ def test_variants_into_a_directory_with_a_grading_key(tmp_path: Path) -> None:
 
 ERRORS = {
     "variants to one file": (["--variants", "2", "-o", "x.tex"], "give -o DIR/"),
+    "variants to the terminal": (["--variants", "2"], "give -o DIR/"),
+    "roster and variants": (
+        ["--students", "roster.txt", "--variants", "5", "-o", "out/"],
+        "--variants 5, but the roster lists 2 students",
+    ),
+    "roster twice": (["--students", "twice.txt", "-o", "out/"], "twice.txt, line 3: ann is listed"),
     "unknown extension": (["-o", "x.pdf"], "use .tex or .md"),
-    "missing spec": (["nope.toml"], "cannot read the spec"),
+    "missing spec": (["nope.toml"], "nope.toml: cannot read it"),
 }
 
 
@@ -81,6 +87,8 @@ def test_usage_errors_are_one_line_with_status_2(
     args, message = ERRORS[case]
     spec = [] if args[0].endswith(".toml") else [CHAIN]
     monkeypatch.chdir(tmp_path)
+    Path("roster.txt").write_text("ann\nbob\n", encoding="utf-8")
+    Path("twice.txt").write_text("ann\n# a comment\nann\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["worksheet", *spec, *args])
     assert result.exit_code == 2
     assert message in result.stderr
@@ -98,3 +106,21 @@ def test_a_bad_spec_from_the_console_script_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith(f"parse error: {spec}: problems.p.function")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_roster_gives_every_student_a_named_variant(tmp_path: Path) -> None:
+    spec, roster = tmp_path / "t.toml", tmp_path / "roster.txt"
+    spec.write_text(TEMPLATE, encoding="utf-8")
+    roster.write_text("# class 2B\nAnn Lee\n\nO'Brien, Seán\n\\input{x}\n", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    code, out, _ = invoke(
+        str(spec), "--students", str(roster), "-o", f"{out_dir}/",
+        "--grading-key", str(out_dir / "key.toml"),
+    )  # fmt: skip
+    assert code == 0, out
+    key = tomllib.loads((out_dir / "key.toml").read_text(encoding="utf-8"))
+    assert key["students"] == {"Ann Lee": "1", "O'Brien, Seán": "2", "\\input{x}": "3"}
+    assert list(key["variants"]) == ["1", "2", "3"]
+    sheet = (out_dir / "sheet-3.tex").read_text(encoding="utf-8")
+    assert r"Name: {\ttfamily\char92}input{\ttfamily\char123}x{\ttfamily\char125}" in sheet
+    assert "Name: Ann Lee" in (out_dir / "sheet-1.tex").read_text(encoding="utf-8")

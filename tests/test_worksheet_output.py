@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -149,3 +150,18 @@ def test_injected_markdown_is_literal_text() -> None:
     assert r"\input{/etc/passwd}" in texts
     assert "100% & #1 $x$ a_b ~ {}" in texts
     assert not [t for t in tokens if t.type.startswith("math") and t.content == "x"]
+
+
+@needs_pdflatex
+def test_accented_names_and_typographic_punctuation_print(tmp_path: Path) -> None:
+    spec = (
+        'title = "Übungsblatt — Ableitungen für Seán, José, Straße, garçon, Dvořák, Øystein"\n'
+        'course = "“Analysis” – Gruppe 2"\n[problems.p1]\nfunction = "x^3"\n'
+    )
+    ws = api.build_worksheet(text=spec)
+    text = " ".join(pdf_text(document(ws, ws.variants[0], "sheet", "latex"), tmp_path).split())
+    text = unicodedata.normalize("NFC", text)  # pdftotext gives an accent after its letter
+    for word in ("Übungsblatt — Ableitungen", "Seán", "José", "Straße", "garçon", "Dvořák"):
+        assert word in text
+    assert "“Analysis” – Gruppe 2" in text
+    assert "[U+" not in text

@@ -78,7 +78,8 @@ def _problem(table: str, p: SheetProblem) -> list[str]:
 
 
 def grading_key(ws: Worksheet) -> str:
-    """The key: [problems.<id>] for a single sheet, [variants."<id>".problems.<id>] per variant."""
+    """The key: [problems.<id>] for a single sheet, [variants."<id>".problems.<id>] per variant,
+    and [students] (student id -> variant id) when the sheets were made from a roster."""
     lines = [
         "# Grading key written by `explain worksheet` (the format `explain grade` reads).",
         f"# seed = {ws.seed}; every expected answer was verified against PyTorch autograd.",
@@ -89,4 +90,8 @@ def grading_key(ws: Worksheet) -> str:
         prefix = f"variants.{toml_key(variant.id)}." if variant.id else ""
         for p in variant.problems:
             lines += _problem(f"{prefix}problems.{toml_key(p.id)}", p)
+    roster = [(v.student, v.id) for v in ws.variants if v.student]
+    if roster:
+        lines.append("[students]")
+        lines += [f"{toml_key(student)} = {toml_string(tag)}" for student, tag in roster]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -57,6 +57,8 @@ def heading(ws: Worksheet, variant: Variant, part: Part) -> tuple[str, str]:
     details = [d for d in (ws.course, ws.date) if d]
     if variant.id:
         details.append(f"Variant {variant.id}")
+    if variant.student and part == "key":
+        details.append(variant.student)
     total = sum(p.points for p in variant.problems)
     count = len(variant.problems)
     details.append(f"{count} problem{'' if count == 1 else 's'}, {points(total)}")

@@ -3,6 +3,7 @@ answer key appended or alone. Every user text goes through latex.escape in one p
 
 from __future__ import annotations
 
+import unicodedata
 from typing import assert_never
 
 from explain.events import Narration
@@ -52,9 +53,39 @@ TYPEWRITER = {ch: rf"{{\ttfamily\char{ord(ch)}}}" for ch in "\\{}^~$_"}
 read ˆ and ˜ in a PDF, its _ is a rule, and its bold $ needs a bitmap font)."""
 
 
+ACCENTS = {
+    "\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~", "\u0304": "=",
+    "\u0307": ".", "\u0327": "c", "\u030c": "v", "\u030a": "r", "\u0306": "u", "\u030b": "H",
+}  # fmt: skip
+"""Combining accents → the LaTeX accent commands of the OT1 encoding (pdflatex's default)."""
+
+LETTERS = {
+    "ß": r"\ss{}", "æ": r"\ae{}", "Æ": r"\AE{}", "ø": r"\o{}", "Ø": r"\O{}", "œ": r"\oe{}",
+    "Œ": r"\OE{}", "ł": r"\l{}", "Ł": r"\L{}", "ı": r"\i{}", "—": "---", "–": "--", "’": "'",
+    "‘": "`", "“": "``", "”": "''", "\u00a0": "~",
+}  # fmt: skip
+"""Letters and punctuation of names and titles that are commands of their own."""
+
+
+def _accented(ch: str) -> str | None:
+    """é → \\'{e}, ç → \\c{c}: a Latin letter with one accent OT1 can draw, else None."""
+    if ch in LETTERS:
+        return LETTERS[ch]
+    parts = unicodedata.normalize("NFD", ch)
+    if (
+        len(parts) != 2
+        or not (parts[0].isascii() and parts[0].isalpha())
+        or parts[1] not in ACCENTS
+    ):
+        return None
+    base = r"\i" if parts[0] == "i" else parts[0]  # the dotless i carries the accent
+    return rf"\{ACCENTS[parts[1]]}{{{base}}}"
+
+
 def escape(text: str) -> str:
-    """User text for LaTeX in one pass (explain.render.latex.escape; \\ { } ^ ~ $ _ typewriter)."""
-    return "".join(TYPEWRITER.get(ch) or tex.escape(ch) for ch in text)
+    """User text for LaTeX in one pass: explain.render.latex.escape, with \\ { } ^ ~ $ _ from
+    the typewriter font and accented Latin letters as accent commands (é, ñ, ç, ø, ß...)."""
+    return "".join(TYPEWRITER.get(ch) or _accented(ch) or tex.escape(ch) for ch in text)
 
 
 def document(ws: Worksheet, variant: Variant, part: sheet.Part) -> str:
@@ -77,7 +108,9 @@ def document(ws: Worksheet, variant: Variant, part: sheet.Part) -> str:
 
 def _footer(ws: Worksheet, variant: Variant) -> list[str]:
     """Every page says whose sheet it is: the title, the variant and the page number."""
-    right = (f"Variant {escape(variant.id)} $\\cdot$ " if variant.id else "") + r"page \thepage"
+    who = [escape(variant.student)] if variant.student else []
+    who += [f"Variant {escape(variant.id)}"] if variant.id else []
+    right = "".join(f"{part} $\\cdot$ " for part in who) + r"page \thepage"
     return [
         rf"\fancyfoot[L]{{\small {escape(sheet.short_title(ws))}}}",
         rf"\fancyfoot[R]{{\small {right}}}",
@@ -93,7 +126,8 @@ def _heading(ws: Worksheet, variant: Variant, part: sheet.Part) -> list[str]:
         r"\end{center}",
     ]
     if part != "key":
-        out += [r"\vspace{4pt}", r"Name: \rule{8cm}{0.4pt}\hfill Date: \rule{4cm}{0.4pt}\par"]
+        name = escape(variant.student) if variant.student else r"\rule{8cm}{0.4pt}"
+        out += [r"\vspace{4pt}", rf"Name: {name}\hfill Date: \rule{{4cm}}{{0.4pt}}\par"]
     return [*out, r"\medskip\hrule\medskip"]
 
 

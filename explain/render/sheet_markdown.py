@@ -47,7 +47,9 @@ def _heading(ws: Worksheet, variant: Variant, part: sheet.Part) -> list[str]:
     title, details = sheet.heading(ws, variant, part)
     out = [f"# {md.escape(title)}", "", md.escape(details), ""]
     if part != "key":
-        out += [r"**Name:** \_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_ **Date:** \_\_\_\_\_\_\_\_", ""]
+        blank = r"\_" * 16
+        name = md.escape(variant.student) if variant.student else blank
+        out += [rf"**Name:** {name} **Date:** {blank[: 2 * 8]}", ""]
     return out
 
 

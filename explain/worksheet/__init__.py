@@ -6,6 +6,6 @@ verified answer) · build (variants, resampling, distinct sheets).
 
 from explain.worksheet.build import build
 from explain.worksheet.problems import Engines
-from explain.worksheet.spec import SheetSpec, parse_spec, read_spec
+from explain.worksheet.spec import SheetSpec, parse_spec, read_spec, read_students
 
-__all__ = ["Engines", "SheetSpec", "build", "parse_spec", "read_spec"]
+__all__ = ["Engines", "SheetSpec", "build", "parse_spec", "read_spec", "read_students"]

@@ -25,8 +25,24 @@ Built = SheetProblem | Degenerate
 Memo = dict[ProblemSpec, Built]
 
 
-def build(spec: SheetSpec, engines: Engines, *, variants: int | None, seed: int) -> Worksheet:
-    """One sheet (variants None) or `variants` distinct, reproducible sheets."""
+def build(
+    spec: SheetSpec,
+    engines: Engines,
+    *,
+    variants: int | None,
+    seed: int,
+    students: tuple[str, ...] = (),
+) -> Worksheet:
+    """One sheet (variants None) or `variants` distinct, reproducible sheets; with `students`,
+    one sheet per student, in the roster's order."""
+    if students:
+        if variants is not None and variants != len(students):
+            raise SpecError(
+                f"--variants {variants}, but the roster lists {len(students)} students",
+                label="--students",
+                hint="leave out --variants: every student gets a variant",
+            )
+        variants = len(students)
     count = 1 if variants is None else variants
     if not 1 <= count <= limits.MAX_VARIANTS:
         raise SpecError(f"--variants must be from 1 to {limits.MAX_VARIANTS}", label="--variants")
@@ -44,7 +60,9 @@ def build(spec: SheetSpec, engines: Engines, *, variants: int | None, seed: int)
     for k in range(1, count + 1):
         rngs = [generator(seed, k, p.id) for p in spec.problems]
         problems = _distinct_sheet(spec, engines, rngs, memo, seen, k)
-        sheets.append(Variant(id="" if variants is None else f"{k:0{width}d}", problems=problems))
+        name = students[k - 1] if students else ""
+        tag = "" if variants is None else f"{k:0{width}d}"
+        sheets.append(Variant(id=tag, problems=problems, student=name))
     return Worksheet(spec.title, spec.course, spec.date, spec.instructions, seed, tuple(sheets))
 
 

@@ -96,18 +96,48 @@ class SheetSpec:
 
 def read_spec(path: str) -> SheetSpec:
     """Read and validate a spec file (at most MAX_SPEC_BYTES, UTF-8)."""
+    return parse_spec(_read_text(path), path)
+
+
+def _read_text(path: str) -> str:
     try:
         with open(path, "rb") as handle:
             data = handle.read(limits.MAX_SPEC_BYTES + 1)
     except OSError as err:
-        raise SpecError(f"cannot read the spec: {err.strerror}", label=path) from None
+        raise SpecError(f"cannot read it: {err.strerror}", label=path) from None
     if len(data) > limits.MAX_SPEC_BYTES:
-        raise SpecError(f"the spec is larger than {limits.MAX_SPEC_BYTES} bytes", label=path)
+        raise SpecError(f"larger than {limits.MAX_SPEC_BYTES} bytes", label=path)
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise SpecError(f"not UTF-8 (byte {err.start})", label=path) from None
-    return parse_spec(text, path)
+
+
+MAX_STUDENT_CHARS = 100
+"""Longest student id in a roster."""
+
+
+def read_students(path: str) -> tuple[str, ...]:
+    """A roster: one student id per line (blank lines and # comments skipped), each once."""
+    text = _read_text(path)
+    students: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        student = line.strip()
+        if not student or student.startswith("#"):
+            continue
+        where = f"{path}, line {number}"
+        if len(student) > MAX_STUDENT_CHARS or not student.isprintable():
+            raise SpecError(
+                f"a student id is 1-{MAX_STUDENT_CHARS} printable characters", label=where
+            )
+        if student in students:
+            raise SpecError(f"{student} is listed twice", label=where)
+        students.append(student)
+    if not students:
+        raise SpecError("the roster lists no students", label=path)
+    if len(students) > limits.MAX_VARIANTS:
+        raise SpecError(f"{len(students)} students; the limit is {limits.MAX_VARIANTS}", label=path)
+    return tuple(students)
 
 
 def parse_spec(text: str, name: str = "spec") -> SheetSpec:
