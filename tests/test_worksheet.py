@@ -225,7 +225,9 @@ def test_a_script_whose_exact_gradient_differs_stops_the_build() -> None:
 
     spec = parse_spec(FIXED, "s.toml")
     only = dataclasses.replace(spec, problems=spec.problems[-1:])
-    with pytest.raises(KeyNotVerified, match=r"problems\.accumulate: exact and autograd disagree"):
+    with pytest.raises(
+        KeyNotVerified, match=r"problems\.accumulate\.script: exact and autograd disagree at line 6"
+    ):
         build(only, dataclasses.replace(ENGINES, narrate=narrate), variants=None, seed=0)
 
 
@@ -305,3 +307,10 @@ def test_any_problem_table_is_read_or_refused_in_one_line(body: dict[str, Any], 
     except SpecError as err:
         assert "\n" not in err.one_line()
         assert err.one_line().startswith("spec error: s.toml")
+
+
+def test_a_refused_script_names_the_key() -> None:
+    text = 'title = "t"\n[problems.p]\nscript = "import os"\nquestion = "x.grad"'
+    with pytest.raises(ExplainError) as caught:
+        build_text(text)
+    assert "s.toml: problems.p.script: line 1: import os is not allowed" in caught.value.one_line()

@@ -133,7 +133,7 @@ def _built(name: str, one: ProblemSpec, values: Values, engines: Engines) -> Bui
         return why
     except ExplainError as err:
         drawn = f" (drawn: {', '.join(f'{k}={v}' for k, v in values)})" if values else ""
-        field = LABELS.get(err.label or "", err.label)
+        field = LABELS.get(err.label or "", err.label) or ("script" if one.script else None)
         err.label = f"{name}: {one.key}" + (f".{field}" if field else "") + drawn
         raise
     from dataclasses import replace
