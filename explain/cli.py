@@ -268,7 +268,9 @@ SHEET_SUFFIX = {"latex": ".tex", "markdown": ".md"}
 )
 @click.option("--key", "key", metavar="FILE", help="Write the answer key to FILE.")
 @click.option("--with-key", is_flag=True, help="Append the answer key to the sheet.")
-@click.option("--variants", type=int, metavar="N", help="N distinct sheets (needs -o DIR/ or --grading-key).")
+@click.option(
+    "--variants", type=int, metavar="N", help="N distinct sheets (needs -o DIR/ or --grading-key)."
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
 @click.option(
     "--students",
