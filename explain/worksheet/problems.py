@@ -213,7 +213,8 @@ def final_grad(narration: Narration, tensor: str) -> Any:
                 if change.tensor == tensor:
                     grad = change.after
         elif isinstance(event, GradCleared) and event.tensor == tensor:
-            grad = None if event.how == "set to None" or grad is None else np.zeros_like(grad)
+            # zero_() keeps the tensor (zeros); any other clearing (= None, zero_grad()) drops it
+            grad = np.zeros_like(grad) if event.how == "zero_()" and grad is not None else None
     return grad
 
 
