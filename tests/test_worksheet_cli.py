@@ -124,3 +124,22 @@ def test_a_roster_gives_every_student_a_named_variant(tmp_path: Path) -> None:
     sheet = (out_dir / "sheet-3.tex").read_text(encoding="utf-8")
     assert r"Name: {\ttfamily\char92}input{\ttfamily\char123}x{\ttfamily\char125}" in sheet
     assert "Name: Ann Lee" in (out_dir / "sheet-1.tex").read_text(encoding="utf-8")
+
+
+def test_the_same_seed_gives_the_same_bytes_in_fresh_processes(tmp_path: Path) -> None:
+    """Across processes with different hash seeds (nothing depends on set or dict order)."""
+    import os
+
+    spec = tmp_path / "t.toml"
+    spec.write_text(TEMPLATE, encoding="utf-8")
+    for hash_seed in ("1", "2"):
+        subprocess.run(
+            [sys.executable, "-m", "explain", "worksheet", str(spec), "--variants", "3",
+             "--seed", "11", "-o", f"{tmp_path / hash_seed}/", "--grading-key",
+             str(tmp_path / hash_seed / "key.toml")],
+            check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )  # fmt: skip
+    names = sorted(p.name for p in (tmp_path / "1").iterdir())
+    assert len(names) == 7
+    for name in names:
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
