@@ -1,8 +1,10 @@
-"""Python API: read, derive, gradient, crosscheck, graph; the CLI calls these and renders them."""
+"""Python API: read, derive, gradient, crosscheck, graph, narrate, build_worksheet; the CLI calls
+these and renders them."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -19,7 +21,7 @@ from explain.steps import Derivation, Gradient
 if TYPE_CHECKING:
     from explain.events import Narration
     from explain.numeric import Point
-    from explain.reports import CrossCheck, Graph
+    from explain.reports import CrossCheck, Graph, Worksheet
 
 T = TypeVar("T")
 _ONE = 1.0  # the value graph() gives a variable that --at does not mention
@@ -96,6 +98,34 @@ def narrate(source: str, *, filename: str = "<script>", keep_going: bool = False
     from explain.narrate import narrate as run_script
 
     return run_script(source, filename=filename, keep_going=keep_going)
+
+
+def build_worksheet(
+    spec: str | os.PathLike[str] | None = None,
+    *,
+    text: str | None = None,
+    variants: int | None = None,
+    seed: int = 0,
+    students: str | os.PathLike[str] | Sequence[str] | None = None,
+) -> Worksheet:
+    """A worksheet from a TOML spec (a file, or `text`): one sheet, or `variants` distinct ones.
+
+    `students` (a roster file, one id per line, or a list) gives every student a variant.
+    Every answer is worked (steps, values, narrated backward calls) and verified against
+    PyTorch's autograd; the same spec and seed give the same sheets, byte for byte.
+    """
+    from explain.worksheet import Engines, build, parse_spec, read_spec, read_students
+
+    if (spec is None) == (text is None):
+        raise UsageError("give a spec file or its text, not both")
+    sheet = parse_spec(text) if text is not None else read_spec(os.fspath(spec))  # type: ignore[arg-type]
+    roster: tuple[str, ...] = ()
+    if isinstance(students, str | os.PathLike):
+        roster = read_students(os.fspath(students))
+    elif students is not None:
+        roster = tuple(students)
+    engines = Engines(read=read, derive=derive, crosscheck=crosscheck, narrate=narrate)
+    return build(sheet, engines, variants=variants, seed=seed, students=roster)
 
 
 def _crosscheck_now(

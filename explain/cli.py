@@ -7,6 +7,7 @@ SymPy and torch are imported only inside commands, so `explain --help` starts fa
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -259,6 +260,133 @@ def graph(
     else:
         with open(output, "w", encoding="utf-8") as sink:
             sink.write(text)
+
+
+SHEET_EXTENSIONS = {".tex": "latex", ".md": "markdown", ".markdown": "markdown"}
+SHEET_SUFFIX = {"latex": ".tex", "markdown": ".md"}
+
+
+@cli.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE|DIR/",
+    help="Write the sheet to FILE (.tex or .md), or one sheet and key per variant into DIR/ "
+    "(sheet-01.tex, key-01.tex, ...). Default: the sheet on standard output.",
+)
+@click.option("--key", "key", metavar="FILE", help="Write the answer key to FILE.")
+@click.option("--with-key", is_flag=True, help="Append the answer key to the sheet.")
+@click.option(
+    "--variants", type=int, metavar="N", help="N distinct sheets (needs -o DIR/ or --grading-key)."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
+@click.option(
+    "--students",
+    "students",
+    metavar="FILE",
+    help="A roster, one student id per line: one variant per student, named on the sheet and "
+    "in the grading key (needs -o DIR/ or --grading-key).",
+)
+@click.option(
+    "--grading-key",
+    "grading_key",
+    metavar="FILE",
+    help="Write the key in the TOML format explain grade reads (every variant).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("latex", "markdown")),
+    help="Default: each file's extension (.tex, .md); latex in DIR/, markdown on standard output.",
+)
+@reports_errors
+def worksheet(
+    spec: str,
+    output: str | None,
+    key: str | None,
+    with_key: bool,
+    variants: int | None,
+    seed: int,
+    students: str | None,
+    grading_key: str | None,
+    fmt: str | None,
+) -> None:
+    """Build a worksheet from the TOML SPEC: problems, worked answer keys, seeded variants.
+
+    Every answer is verified against PyTorch's autograd before anything is written; the same
+    SPEC and --seed give the same sheets, byte for byte.
+    """
+    from explain import api
+    from explain.render.grading_key import grading_key as key_toml
+    from explain.render.sheet import document
+
+    into_dir = output is not None and (output.endswith(("/", "\\")) or os.path.isdir(output))
+    several = variants is not None or students is not None
+    if several and not into_dir and (output is not None or key is not None or not grading_key):
+        raise UsageError(
+            "--variants and --students make one sheet per student: give -o DIR/",
+            hint="or only --grading-key FILE for the key of every variant",
+        )
+    if into_dir and key is not None:
+        raise UsageError("with -o DIR/ every key is written into DIR: leave out --key")
+    chosen: Any = fmt or _sheet_format(None if into_dir else output, into_dir)
+    ws = api.build_worksheet(spec, variants=variants, seed=seed, students=students)
+    sheet_part: Any = "both" if with_key else "sheet"
+    written: list[str] = []
+    if output is not None and into_dir:
+        written.append(_write_variants(ws, output, chosen, sheet_part))
+    elif output is not None:
+        written.append(_write(output, document(ws, ws.variants[0], sheet_part, chosen)))
+    if key is not None:
+        key_format: Any = fmt or _sheet_format(key, False)
+        written.append(_write(key, document(ws, ws.variants[0], "key", key_format)))
+    if grading_key is not None:
+        written.append(_write(grading_key, key_toml(ws)))
+    if output is None and grading_key is None:
+        click.echo(document(ws, ws.variants[0], sheet_part, chosen), nl=False)
+        return
+    count = len(ws.variants[0].problems)
+    sheets = f"{len(ws.variants)} variants" if len(ws.variants) > 1 else "1 sheet"
+    problems = f"{count} problem{'' if count == 1 else 's'}"
+    marks = f"{ws.points} point{'' if ws.points == 1 else 's'}"
+    click.echo(f"wrote {', '.join(written)}: {sheets}, {problems}, {marks}")
+
+
+def _write_variants(ws: Any, directory: str, fmt: Any, sheet_part: Any) -> str:
+    """sheet-01.tex and key-01.tex (or .md) for every variant, in `directory`."""
+    from explain.render.sheet import document
+
+    suffix = SHEET_SUFFIX[fmt]
+    for v in ws.variants:
+        tag = f"-{v.id}" if v.id else ""
+        _write(os.path.join(directory, f"sheet{tag}{suffix}"), document(ws, v, sheet_part, fmt))
+        _write(os.path.join(directory, f"key{tag}{suffix}"), document(ws, v, "key", fmt))
+    return f"{directory} ({len(ws.variants)} sheets and their keys)"
+
+
+def _sheet_format(path: str | None, into_dir: bool) -> str:
+    """The format a file's extension names; latex for -o DIR/, markdown on standard output."""
+    if path is None:
+        return "latex" if into_dir else "markdown"
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in SHEET_EXTENSIONS:
+        raise UsageError(f"{path}: use .tex or .md, or say --format latex|markdown")
+    return SHEET_EXTENSIONS[ext]
+
+
+def _write(path: str, text: str) -> str:
+    """Write the file (making its directory); return its name."""
+    try:
+        directory = os.path.dirname(path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as sink:
+            sink.write(text)
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror}") from None
+    return path
 
 
 def _expression_argument(expression: str | None) -> str:

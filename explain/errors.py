@@ -107,3 +107,15 @@ class UsageError(ExplainError):
 
 class BudgetExceeded(BaseException):
     """Raised inside a time budget when it runs out (BaseException so no library swallows it)."""
+
+
+class SpecError(ExplainError):
+    """A worksheet spec (TOML) that cannot be built: its label names the file and the key."""
+
+    kind = "spec error"
+
+
+class KeyNotVerified(ExplainError):
+    """A worksheet answer whose exact and autograd values disagree: the build stops."""
+
+    kind = "key not verified"

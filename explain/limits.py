@@ -107,3 +107,23 @@ MAX_SHADOW_PARAMETERS = 32
 
 NARRATED_ITERATIONS = 3
 """Iterations of a loop narrated one by one (plus the last); the others run quietly."""
+
+# --- worksheets ------------------------------------------------------------------------------
+MAX_SPEC_BYTES = 200_000
+"""Largest worksheet spec (TOML) read."""
+
+MAX_PROBLEMS = 60
+"""Most problems on one worksheet."""
+
+MAX_VARIANTS = 500
+"""Most variants (--variants) of one worksheet."""
+
+MAX_RESAMPLES = 200
+"""Most draws of a template's parameters before a problem (or a whole sheet) is given up as
+degenerate (a zero derivative, undefined at the point, or a duplicate)."""
+
+MAX_PARAMETER = 10_000
+"""Largest |value| of an integer template parameter."""
+
+MAX_SPEC_TEXT_CHARS = 2_000
+"""Longest title, instructions, prompt or choice string in a spec (scripts: MAX_SCRIPT_CHARS)."""

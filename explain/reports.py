@@ -1,4 +1,5 @@
-"""MODEL: reports built from several engines: the autograd graph and the three-way CrossCheck.
+"""MODEL: reports built from several engines: the autograd graph, the three-way CrossCheck and
+the Worksheet (problems with verified, worked answers).
 
 Arrays are NumPy float64 arrays (typed as Any here so that model modules stay free of NumPy's
 import); they are never mutated after the report is built.
@@ -107,3 +108,126 @@ class CrossCheck:
     summary: str  # one sentence: "all three agree within 1e-9", or who disagrees and why
     notes: tuple[str, ...]
     graph: Graph
+
+
+# --- worksheets -----------------------------------------------------------------------------
+
+ProblemKind = Literal["derivative", "value", "gradient", "code"]
+"""derivative: d/dx (partial, order n); value: the derivative at a point; gradient: of a tensor
+expression at given values; code: a tensor attribute (x.grad) after an autograd script."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeAnswer:
+    """What `question` (`x.grad`) holds after the script ran: the narrated run and the value.
+
+    `value` is the tensor's .grad (NumPy array) as the narrator's backward events left it.
+    """
+
+    narration: Any  # explain.events.Narration (a sibling model module: not imported here)
+    tensor: str
+    value: Array
+
+
+Answer = Derivation | CrossCheck | CodeAnswer
+"""The worked answer of a problem: the steps (and value at a point), the gradient cross-check
+of a tensor problem, or the narrated script."""
+
+
+@dataclass(frozen=True, slots=True)
+class Differentiate:
+    """Find d/dx f (∂/∂x with several variables; order n): the function as written."""
+
+    function: Parsed
+    variable: str
+    order: int
+    partial: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluateAt:
+    """Find the derivative's value at a point (`point`: name → exact value; `at` as written)."""
+
+    function: Parsed
+    variable: str
+    order: int
+    partial: bool
+    point: tuple[tuple[str, Any], ...]
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class TensorGradient:
+    """Find ∂f/∂variable of a tensor expression at the given tensor values (`at` as written)."""
+
+    function: Parsed
+    variable: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeQuestion:
+    """What does `question` (`x.grad`, of tensor `tensor`) hold after the script runs?"""
+
+    script: str
+    question: str
+    tensor: str
+
+
+Task = Differentiate | EvaluateAt | TensorGradient | CodeQuestion
+"""What a problem asks (a closed union: each renderer matches every case)."""
+
+KIND_OF_TASK: dict[type, ProblemKind] = {
+    Differentiate: "derivative", EvaluateAt: "value", TensorGradient: "gradient",
+    CodeQuestion: "code",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SheetProblem:
+    """One problem as printed on one sheet, with its worked, verified answer.
+
+    `expected` is the answer in explain's own syntax (the grading key's `expected`);
+    `verified` says how the answer was confirmed (exact vs autograd); `parameters` the
+    template's values (name → text) that made this problem.
+    """
+
+    id: str
+    points: int
+    space: float  # centimetres of working space under the problem (0: none)
+    prompt: str  # the teacher's own words, or "" for the standard wording
+    task: Task
+    answer: Answer
+    expected: str
+    verified: str
+    parameters: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def kind(self) -> ProblemKind:
+        return KIND_OF_TASK[type(self.task)]
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One student's sheet: its id ("07"; "" for a single sheet), its problems in order, and the
+    student it was made for (from a roster; "" when unknown)."""
+
+    id: str
+    problems: tuple[SheetProblem, ...]
+    student: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Worksheet:
+    """A worksheet: the spec's title and texts, the seed, and one Variant per sheet."""
+
+    title: str
+    course: str
+    date: str
+    instructions: str
+    seed: int
+    variants: tuple[Variant, ...]
+
+    @property
+    def points(self) -> int:
+        return sum(p.points for p in self.variants[0].problems) if self.variants else 0

@@ -1,11 +1,18 @@
-"""README examples run as tests, so the README never lies: every ```console block is re-run."""
+"""README examples run as tests, so the README never lies: every ```console block is re-run.
+
+They run in order in one temporary directory where `samples` links to the repository's, so an
+example may write a file (`explain worksheet ... -o chain.tex`) and a later one read it (`cat`).
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -34,8 +41,23 @@ def examples() -> list[tuple[str, str]]:
     return found
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A directory with `samples` linked in, shared by the README's examples, made current."""
+    path = tmp_path_factory.mktemp("readme")
+    (path / "samples").symlink_to(ROOT / "samples", target_is_directory=True)
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield path
+    finally:
+        os.chdir(before)
+
+
 def run(command: str) -> str:
     args = shlex.split(command)
+    if args[0] == "cat" and len(args) == 2:
+        return Path(args[1]).read_text(encoding="utf-8")
     if args[0] == "explain":
         result = CliRunner().invoke(cli, args[1:], catch_exceptions=False)
         return result.output
@@ -48,7 +70,7 @@ def run(command: str) -> str:
 
 
 @pytest.mark.parametrize(("command", "expected"), examples(), ids=[c for c, _ in examples()])
-def test_readme_example(command: str, expected: str) -> None:
+def test_readme_example(command: str, expected: str, workdir: Path) -> None:
     assert run(command).rstrip("\n") == expected.rstrip("\n")
 
 

@@ -47,7 +47,10 @@ def tidy(raw: Sym) -> tuple[Sym, Tidy, str | None]:
     if polynomial or size(cheap) <= LONG:
         return cheap, label, None
     if raw.is_rational_function():
-        cancelled = within(limits.SIMPLIFY_SECONDS, lambda: _shorter(cheap, sympy.cancel(cheap)))
+        cancelled = within(
+            limits.SIMPLIFY_SECONDS,
+            lambda: _shorter(cheap, _factored_denominator(sympy.cancel(cheap))),
+        )
         if cancelled is not None and size(cancelled) <= LONG:
             return cancelled, "tidied", None
     simplified = within(limits.SIMPLIFY_SECONDS, lambda: sympy.simplify(cheap))
@@ -62,6 +65,16 @@ def tidy(raw: Sym) -> tuple[Sym, Tidy, str | None]:
     if shorter and _equal(simplified, cheap):
         return simplified, "simplified", None
     return cheap, label, None
+
+
+def _factored_denominator(fraction: Sym) -> Sym:
+    """p/q with q factored when that is no longer: 1/(x - 1)², not 1/(x² - 2x + 1), which
+    reads worse and loses every digit near x = 1 when evaluated (the terms cancel)."""
+    numerator, denominator = sympy.fraction(fraction)
+    factored = sympy.factor(denominator)
+    if size(factored) <= size(denominator):
+        return numerator / factored
+    return fraction
 
 
 def _cheap(raw: Sym, polynomial: bool) -> Sym:
