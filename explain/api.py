@@ -18,6 +18,7 @@ from explain.steps import Derivation, Gradient
 
 if TYPE_CHECKING:
     from explain.events import Narration
+    from explain.grades import Problem, Verdict
     from explain.numeric import Point
     from explain.reports import CrossCheck, Graph
 
@@ -96,6 +97,25 @@ def narrate(source: str, *, filename: str = "<script>", keep_going: bool = False
     from explain.narrate import narrate as run_script
 
     return run_script(source, filename=filename, keep_going=keep_going)
+
+
+def check(problem: Problem | str, answer: str, *, seed: int = 0) -> Verdict:
+    """Is `answer` the derivative asked for? A Verdict with its basis, witness and mistake.
+
+    `problem` is the function to differentiate (d/dx, x or the only variable) or a Problem
+    (variable, order, at, expected, or an autograd script and its question such as "x.grad").
+    The answer is judged within limits.ANSWER_SECONDS; past it the verdict is "timeout".
+    """
+    from explain.grades import Problem
+    from explain.questions import ask, prepare_question, timed_out
+
+    spec = problem if isinstance(problem, Problem) else Problem(function=problem)
+    question = _bounded(lambda: prepare_question(spec, seed))
+    try:
+        with time_budget(limits.ANSWER_SECONDS):
+            return ask(question, answer)
+    except BudgetExceeded:
+        return timed_out(question, answer, limits.ANSWER_SECONDS)
 
 
 def _crosscheck_now(

@@ -202,6 +202,61 @@ def run(script: str | None, code: str | None, fmt: str, keep_going: bool) -> Non
     click.echo(render(narration, fmt), nl=False)  # type: ignore[arg-type]
 
 
+@cli.command()
+@click.argument("expression", required=False)
+@click.option("--answer", "answer", required=True, metavar="TEXT", help="The answer to check.")
+@click.option("--expected", metavar="EXPR", help="Compare with this answer (instead of deriving).")
+@click.option("--wrt", metavar="VAR", help="The variable (default: x, or the only variable).")
+@click.option("--order", default=1, show_default=True, metavar="N", type=int)
+@click.option("--at", "at", metavar="VALUES", help="The answer is the derivative's value here.")
+@click.option(
+    "--script",
+    type=click.Path(dir_okay=False, exists=True),
+    help="An autograd script (narrated safely); ask about it with --question.",
+)
+@click.option("--question", metavar="TENSOR.grad", help='With --script: what is asked ("x.grad").')
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@reports_errors
+def check(
+    expression: str | None,
+    answer: str,
+    expected: str | None,
+    wrt: str | None,
+    order: int,
+    at: str | None,
+    script: str | None,
+    question: str | None,
+    fmt: str,
+) -> None:
+    """Check a homework ANSWER for the derivative of EXPRESSION: correct, incorrect (with the
+    likely mistake and a point where the answer and the truth differ), invalid, unsupported
+    or timeout.
+
+    \b
+    explain check "sin(x^2)" --answer "cos(x^2)"
+    explain check --expected "2*sin(x)*cos(x)" --answer "sin(2x)"
+    explain check --script samples/tutorial/05_accumulation.py --question x.grad \\
+        --answer "[[4,6],[8,10]]"
+    """
+    from explain import api
+    from explain.grades import Problem
+    from explain.limits import MAX_SCRIPT_CHARS
+    from explain.render import render
+
+    source = None
+    if script is not None:
+        with open(script, encoding="utf-8") as handle:
+            source = handle.read(MAX_SCRIPT_CHARS + 1)
+        if question is None:
+            raise UsageError("--script needs --question, such as --question x.grad")
+    elif expression is None and expected is None:
+        raise UsageError(
+            "give EXPRESSION, --expected or --script", hint='explain check "x^2" --answer "2x"'
+        )
+    problem = Problem(expression, wrt, order, at, expected, source, question)
+    click.echo(render(api.check(problem, answer), fmt), nl=False)  # type: ignore[arg-type]
+
+
 GRAPH_FORMATS = ("text", "dot", "mermaid", "tikz", "json", "svg", "png")
 
 

@@ -1,0 +1,119 @@
+"""Judge one answer against a prepared problem: read, screen, recheck, prove, name the mistake.
+
+Never "correct" without agreement at 30 digits (and "proven" only when SymPy shows it), never
+"incorrect" without a witness point confirmed at 70 digits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mpmath
+
+from explain import limits
+from explain.errors import ExplainError, LimitExceeded, ParseError, Unsupported
+from explain.expr import Parsed, variables
+from explain.grades import Verdict, Witness
+from explain.grading.compare import Comparison, compare
+from explain.grading.diagnose import diagnose
+from explain.grading.problem import Prepared
+from explain.grading.prove import proven
+from explain.grading.shape import shape
+from explain.parse_latex import read
+from explain.symbolic import to_sympy
+from explain.written import explicit
+
+PROOF_SECONDS = limits.PROOF_SECONDS
+Reading = tuple[str, tuple[str, ...]]
+"""How the answer was read (explicit form) and the reader's notes."""
+
+
+def judge(prepared: Prepared, answer: str, proof_seconds: float = PROOF_SECONDS) -> Verdict:
+    """The verdict on `answer` (text as typed) for the prepared problem."""
+    unread: Reading = ("", ())
+    try:
+        parsed = read(answer, label="answer")
+    except (ParseError, LimitExceeded) as err:
+        return _verdict(prepared, answer, "invalid", "could not be read", err.one_line(), unread)
+    except ExplainError as err:
+        why = err.one_line()
+        return _verdict(prepared, answer, "unsupported", "could not be read", why, unread)
+    reading = (explicit(parsed.expr), tuple(note.message for note in parsed.notes))
+    if shape(parsed.expr) == shape(prepared.reference):
+        return _verdict(prepared, answer, "correct", "proven", "Correct (proven).", reading)
+    try:
+        return _judged(prepared, parsed, reading, proof_seconds)
+    except Unsupported as err:
+        why = err.one_line()
+        return _verdict(prepared, answer, "unsupported", "no value to compare", why, reading)
+
+
+def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float) -> Verdict:
+    sample = prepared.sample
+    answer = parsed.source
+    if sample is None:
+        why = "no point was found where the problem's derivative is defined"
+        return _verdict(prepared, answer, "unsupported", why, why, reading)
+    names = tuple(dict.fromkeys((*prepared.names, *variables(parsed.expr))))
+    found = compare(parsed.expr, prepared.reference, sample, names)
+    if found.witness is not None:
+        return _incorrect(prepared, parsed, reading, found, names)
+    try:
+        answer_sym = to_sympy(parsed.expr, parsed.source)
+    except ExplainError as err:
+        return _verdict(prepared, answer, "invalid", "undefined", err.one_line(), reading)
+    if proven(answer_sym, prepared.reference_sym, seconds):
+        basis = "proven"
+    else:
+        basis = f"agrees to 30 digits at {found.precise_agreed} points"
+        basis += f" and to 1e-6 at {sample.size}"
+    return _verdict(prepared, answer, "correct", basis, f"Correct ({basis}).", reading)
+
+
+def _incorrect(
+    prepared: Prepared, parsed: Parsed, reading: Reading, found: Comparison, names: tuple[str, ...]
+) -> Verdict:
+    diff = found.witness
+    if diff is None:
+        raise ValueError("an incorrect verdict needs a witness")
+    witness = Witness(
+        point=tuple((n, _number(v, 6)) for n, v in diff.point.items()),
+        answer="undefined" if diff.answer is None else _shown(diff.answer, diff.expected),
+        expected=_shown(diff.expected, diff.answer),
+    )
+    mistake = diagnose(prepared, parsed, found, names)
+    where = ", ".join(f"{n} = {v}" for n, v in witness.point) or "the point"
+    gives = "is undefined" if witness.answer == "undefined" else f"gives {witness.answer}"
+    evidence = f"at {where} your answer {gives}, the derivative is {witness.expected}"
+    if mistake is not None:
+        step = f" ({mistake.step})" if mistake.step else ""
+        feedback = f"{mistake.title[:1].upper()}{mistake.title[1:]}{step}: {evidence}."
+    else:
+        feedback = f"Not the derivative: {evidence}."
+    return Verdict(
+        "incorrect", prepared.question, parsed.source, reading[0], prepared.expected,
+        f"differs at {where}", feedback, witness, mistake, reading[1],
+    )  # fmt: skip
+
+
+def _verdict(
+    prepared: Prepared, answer: str, status: Any, basis: str, feedback: str, reading: Reading
+) -> Verdict:
+    read_as, notes = reading
+    return Verdict(status, prepared.question, answer, read_as, prepared.expected, basis, feedback,
+                   notes=notes)  # fmt: skip
+
+
+def _number(value: Any, digits: int) -> str:
+    text: str = mpmath.nstr(value, digits, strip_zeros=True)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _shown(value: Any, other: Any | None) -> str:
+    """Enough significant digits (6 to 30) to tell `value` from `other`."""
+    if other is None:
+        return _number(value, 6)
+    for digits in (6, 10, 15, 20, 25, 30):
+        if _number(value, digits) != _number(other, digits):
+            return _number(value, digits)
+    return _number(value, 30)

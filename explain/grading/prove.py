@@ -1,0 +1,47 @@
+"""Symbolic confirmation that two SymPy expressions are equal, within a time budget.
+
+Cheapest first: SymPy's automatic canonical form, then expansion (skipped when a power is too
+large to expand, such as (x − a)^6000), then simplify; all with real symbols. False means
+"not proven", never "different": a difference needs a witness (explain.grading.compare).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import sympy
+
+from explain.budget import within
+
+MAX_EXPAND_POWER = 24
+"""Largest integer exponent expanded (x − a)^n would have n + 1 terms."""
+
+Sym = Any
+
+
+def proven(answer: Sym, expected: Sym, seconds: float) -> bool:
+    """True when SymPy shows answer − expected = 0 within `seconds`."""
+    if seconds <= 0:
+        return False
+    deadline = time.monotonic() + seconds
+    difference = answer - expected
+    if difference == 0:
+        return True
+    if _expandable(difference):
+        expanded = within(seconds, lambda: sympy.expand(difference))
+        if expanded is not None and expanded == 0:
+            return True
+    left = deadline - time.monotonic()
+    if left <= 0.01:
+        return False
+    result = within(left, lambda: sympy.simplify(difference))
+    return result is not None and result == 0
+
+
+def _expandable(sym: Sym) -> bool:
+    for power in sym.atoms(sympy.Pow):
+        exponent = power.exp
+        if exponent.is_Number and abs(exponent) > MAX_EXPAND_POWER:
+            return False
+    return True
