@@ -18,7 +18,7 @@ from explain.steps import Derivation, Gradient
 
 if TYPE_CHECKING:
     from explain.events import Narration
-    from explain.grades import Problem, Verdict
+    from explain.grades import ClassReport, Problem, Verdict
     from explain.numeric import Point
     from explain.reports import CrossCheck, Graph
 
@@ -116,6 +116,31 @@ def check(problem: Problem | str, answer: str, *, seed: int = 0) -> Verdict:
             return ask(question, answer)
     except BudgetExceeded:
         return timed_out(question, answer, limits.ANSWER_SECONDS)
+
+
+def grade(
+    key: str,
+    submissions: str,
+    output: str,
+    *,
+    jobs: int | None = None,
+    resume: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ClassReport:
+    """Grade a class: `key` (TOML), `submissions` (CSV or JSONL) -> `output` (CSV, JSONL, JSON).
+
+    One output row per input row, in input order; malformed rows are kept as "invalid" with
+    the reason. `jobs` worker processes (default: one per core); `resume` continues a run that
+    was interrupted; `progress(bytes_read, rows_written)` is called as rows are written.
+    """
+    import os
+
+    from explain.batch import Options, grade_class
+
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers < 0:
+        raise UsageError(f"--jobs must be 0 (no worker processes) or more, not {workers}")
+    return grade_class(key, submissions, output, Options(workers, resume, True, progress))
 
 
 def _crosscheck_now(

@@ -6,6 +6,7 @@ SymPy and torch are imported only inside commands, so `explain --help` starts fa
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable, Iterator
@@ -255,6 +256,75 @@ def check(
         )
     problem = Problem(expression, wrt, order, at, expected, source, question)
     click.echo(render(api.check(problem, answer), fmt), nl=False)  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.argument("key", type=click.Path(dir_okay=False, exists=True))
+@click.argument("submissions", type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Graded rows: .csv (default), .jsonl or .json; written atomically.",
+)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the per-problem summary as Markdown to this file.",
+)
+@click.option(
+    "--jobs",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Worker processes (default: one per core; 0 grades in this process).",
+)
+@click.option("--resume", is_flag=True, help="Continue an interrupted run of the same command.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@reports_errors
+def grade(
+    key: str,
+    submissions: str,
+    output: str,
+    summary: str | None,
+    jobs: int | None,
+    resume: bool,
+    fmt: str,
+) -> None:
+    """Grade a class: KEY (TOML) and SUBMISSIONS (CSV or JSONL: student,problem,answer).
+
+    One output row per input row, in input order, with verdict, mistake, feedback and
+    points; a malformed row is kept as "invalid" with the reason. A per-problem summary is
+    printed (a progress bar goes to standard error when it is a terminal).
+    """
+    from explain import api
+    from explain.render import render
+
+    with _progress_bar(submissions) as progress:
+        report = api.grade(key, submissions, output, jobs=jobs, resume=resume, progress=progress)
+    if summary is not None:
+        with open(summary, "w", encoding="utf-8") as sink:
+            sink.write(render(report, "markdown"))
+    click.echo(render(report, fmt), nl=False)  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def _progress_bar(path: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar over the bytes of `path`, on standard error, only on a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    import os
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("grading"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
+               TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("grading", total=os.path.getsize(path) or 1, rows=0)
+        yield lambda done, rows: bar.update(task, completed=done, rows=rows)
 
 
 GRAPH_FORMATS = ("text", "dot", "mermaid", "tikz", "json", "svg", "png")

@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 import mpmath
+import numpy as np
 
 from explain import limits
 from explain.errors import ExplainError, LimitExceeded, ParseError, Unsupported
 from explain.expr import Parsed, variables
-from explain.grades import Verdict, Witness
+from explain.grades import Mistake, Verdict, Witness
 from explain.grading.compare import Comparison, compare
 from explain.grading.diagnose import diagnose
+from explain.grading.evaluate import floats
 from explain.grading.problem import Prepared
 from explain.grading.prove import proven
 from explain.grading.shape import shape
@@ -54,6 +56,8 @@ def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float
     if sample is None:
         why = "no point was found where the problem's derivative is defined"
         return _verdict(prepared, answer, "unsupported", why, why, reading)
+    if prepared.point and variables(parsed.expr):
+        return _not_evaluated(prepared, parsed, reading)
     names = tuple(dict.fromkeys((*prepared.names, *variables(parsed.expr))))
     found = compare(parsed.expr, prepared.reference, sample, names)
     if found.witness is not None:
@@ -77,7 +81,8 @@ def _incorrect(
     if diff is None:
         raise ValueError("an incorrect verdict needs a witness")
     witness = Witness(
-        point=tuple((n, _number(v, 6)) for n, v in diff.point.items()),
+        point=tuple((n, _number(v, 6)) for n, v in diff.point.items())
+        or tuple((n, f"{v:g}") for n, v in prepared.point.items()),
         answer="undefined" if diff.answer is None else _shown(diff.answer, diff.expected),
         expected=_shown(diff.expected, diff.answer),
     )
@@ -94,6 +99,30 @@ def _incorrect(
         "incorrect", prepared.question, parsed.source, reading[0], prepared.expected,
         f"differs at {where}", feedback, witness, mistake, reading[1],
     )  # fmt: skip
+
+
+def _not_evaluated(prepared: Prepared, parsed: Parsed, reading: Reading) -> Verdict:
+    """A formula where a value was asked for (`at`): incorrect, whatever it evaluates to."""
+    env = {name: np.array([value]) for name, value in prepared.point.items()}
+    try:
+        value = float(floats(parsed.expr, env, 1)[0])
+    except (KeyError, ExplainError):
+        value = float("nan")
+    expected = float(floats(prepared.reference, {}, 1)[0])
+    where = ", ".join(f"{n} = {v:g}" for n, v in prepared.point.items())
+    witness = Witness(
+        tuple((n, f"{v:g}") for n, v in prepared.point.items()),
+        f"a formula in {', '.join(variables(parsed.expr))}",
+        f"{expected:.6g}",
+    )
+    same = np.isfinite(value) and abs(value - expected) <= 1e-9 * max(1.0, abs(expected))
+    title = f"a formula, not the value at {where}"
+    title += f" (it would give {value:.6g}, which is right)" if same else f" (it gives {value:.6g})"
+    mistake = Mistake("not_evaluated", title, "")
+    feedback = f"{title[:1].upper()}{title[1:]}: the value there is {expected:.6g}."
+    return Verdict("incorrect", prepared.question, parsed.source, reading[0], prepared.expected,
+                   f"a formula where a number at {where} is asked for", feedback, witness,
+                   mistake, reading[1])  # fmt: skip
 
 
 def _verdict(

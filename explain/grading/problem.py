@@ -7,7 +7,7 @@ catalogued wrong answer at the same points.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,8 @@ class Prepared:
     sample: Sample | None
     candidates: list[tuple[Candidate, Array]]
     derivation: Derivation | None
+    point: dict[str, float] = field(default_factory=dict)
+    """For a value question (`at`): the point, as floats."""
 
 
 def default_variable(parsed: Parsed) -> str:
@@ -89,6 +91,7 @@ def prepare(problem: Problem, seed: int = 0) -> Prepared:
     )
     if point:
         _at_point(prepared, point)
+        prepared.point = {str(name): float(value) for name, value in point.items()}
     prepared.sample = choose(prepared.reference, prepared.function, prepared.names, var, seed)
     if prepared.sample is not None and derivation is not None and function_sym is not None:
         prepared.candidates = _evaluated(

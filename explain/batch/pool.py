@@ -1,0 +1,198 @@
+"""Worker processes that judge answers, with a hard wall-clock limit per answer.
+
+Each worker prepares a problem once (derivation, sample points, mistake catalogue) and judges
+answers with a soft limit inside (limits.ANSWER_SECONDS, a SIGALRM budget). The parent also
+watches the clock: a worker still busy with one answer HARD_FACTOR times past the limit (C
+code can ignore signals) is killed and replaced; that answer alone becomes "timeout", and the
+rest of its batch goes back in the queue. A worker that dies costs only the answer it held.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from explain import limits
+from explain.errors import BudgetExceeded, ExplainError
+from explain.grades import Problem, Verdict
+
+BATCH = 8
+"""Answers sent to a worker at once (fewer round trips; results still come one by one)."""
+HARD_FACTOR = 2.0
+"""The parent kills a worker after HARD_FACTOR × the answer limit (plus PREPARE_SECONDS)."""
+PREPARE_SECONDS = limits.MAX_SECONDS_PER_ITEM
+"""Extra time for the first answer to a problem a worker has not prepared yet."""
+
+Task = tuple[Hashable, Hashable, str]
+"""(task id, problem key, answer text)."""
+
+
+def verdict_for(
+    prepared: dict[Hashable, Any], problems: dict[Hashable, Problem], key: Hashable, answer: str
+) -> Verdict:
+    """One answer judged in this process (problems prepared once, answer within its limit)."""
+    from explain.budget import time_budget
+    from explain.questions import ask, prepare_question, timed_out
+
+    question = prepared.get(key)
+    if question is None:
+        try:
+            with time_budget(PREPARE_SECONDS):
+                question = prepare_question(problems[key])
+        except ExplainError as err:
+            question = err
+        except BudgetExceeded:
+            question = ExplainError(
+                f"the problem took longer than {PREPARE_SECONDS:g} s to prepare"
+            )
+        prepared[key] = question
+    if isinstance(question, ExplainError):
+        return Verdict(
+            "unsupported",
+            str(key),
+            answer,
+            "",
+            "",
+            "the problem cannot be graded",
+            question.one_line(),
+        )
+    try:
+        with time_budget(limits.ANSWER_SECONDS):
+            return ask(question, answer)
+    except BudgetExceeded:
+        return timed_out(question, answer, limits.ANSWER_SECONDS)
+    except (RecursionError, MemoryError, ArithmeticError, ValueError, TypeError) as err:
+        why = f"explain could not judge this answer ({type(err).__name__})"
+        return Verdict("unsupported", question.question, answer, "", "", why, why)
+
+
+def _work(conn: Connection, problems: dict[Hashable, Problem]) -> None:
+    prepared: dict[Hashable, Any] = {}
+    while True:
+        try:
+            batch = conn.recv()
+        except EOFError:
+            return
+        if batch is None:
+            return
+        for task_id, key, answer in batch:
+            conn.send((task_id, verdict_for(prepared, problems, key, answer)))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    busy: deque[Task] = field(default_factory=deque)
+    since: float = 0.0
+    ready: set[Hashable] = field(default_factory=set)
+
+
+class Pool:
+    """`jobs` worker processes; submit tasks, poll for (task id, Verdict) as they finish."""
+
+    def __init__(self, problems: dict[Hashable, Problem], jobs: int) -> None:
+        self.problems = problems
+        self.context = multiprocessing.get_context("fork")
+        self.workers = [self._spawn() for _ in range(max(1, jobs))]
+        self.queue: deque[Task] = deque()
+
+    def _spawn(self) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_work, args=(child, self.problems), daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def submit(self, task: Task) -> None:
+        self.queue.append(task)
+
+    @property
+    def pending(self) -> int:
+        return len(self.queue) + sum(len(w.busy) for w in self.workers)
+
+    def poll(self, timeout: float = 0.05) -> list[tuple[Hashable, Verdict]]:
+        """Results finished within `timeout` (dispatching queued tasks to idle workers first)."""
+        self._dispatch()
+        busy = [w for w in self.workers if w.busy]
+        if not busy:
+            return []
+        done: list[tuple[Hashable, Verdict]] = []
+        for conn in wait([w.conn for w in busy], timeout):
+            worker = next(w for w in busy if w.conn is conn)
+            done += self._receive(worker)
+        done += self._reap()
+        return done
+
+    def _dispatch(self) -> None:
+        for worker in self.workers:
+            if not worker.busy and self.queue:
+                batch = [self.queue.popleft() for _ in range(min(BATCH, len(self.queue)))]
+                worker.busy.extend(batch)
+                worker.since = time.monotonic()
+                worker.conn.send(batch)
+
+    def _receive(self, worker: _Worker) -> list[tuple[Hashable, Verdict]]:
+        done = []
+        try:
+            while worker.busy and worker.conn.poll():
+                task_id, verdict = worker.conn.recv()
+                task = worker.busy.popleft()
+                worker.ready.add(task[1])
+                worker.since = time.monotonic()
+                done.append((task_id, verdict))
+        except (EOFError, OSError):
+            done.append(self._replace(worker, "died"))
+        return done
+
+    def _reap(self) -> list[tuple[Hashable, Verdict]]:
+        """Kill a worker stuck on one answer past the hard limit; its answer is 'timeout'."""
+        now, done = time.monotonic(), []
+        for worker in self.workers:
+            if not worker.busy:
+                continue
+            allowed = HARD_FACTOR * limits.ANSWER_SECONDS
+            if worker.busy[0][1] not in worker.ready:
+                allowed += PREPARE_SECONDS
+            if now - worker.since > allowed:
+                done.append(self._replace(worker, "timeout"))
+            elif not worker.process.is_alive():
+                done.append(self._replace(worker, "died"))
+        return done
+
+    def _replace(self, worker: _Worker, why: str) -> tuple[Hashable, Verdict]:
+        """Kill and respawn a worker: its current answer gets a verdict, the rest are requeued."""
+        task = worker.busy.popleft()
+        self.queue.extendleft(reversed(worker.busy))
+        worker.process.kill()
+        worker.process.join()
+        worker.conn.close()
+        fresh = self._spawn()
+        worker.process, worker.conn, worker.busy, worker.ready = (
+            fresh.process,
+            fresh.conn,
+            deque(),
+            set(),
+        )
+        if why == "timeout":
+            hard = HARD_FACTOR * limits.ANSWER_SECONDS
+            text = f"judging took longer than {hard:g} s: the worker was stopped"
+            return task[0], Verdict("timeout", str(task[1]), task[2], "", "", text, text)
+        text = "the worker judging this answer died (out of memory or killed)"
+        return task[0], Verdict("unsupported", str(task[1]), task[2], "", "", text, text)
+
+    def close(self) -> None:
+        for worker in self.workers:
+            with contextlib.suppress(OSError, ValueError):
+                worker.conn.send(None)
+        for worker in self.workers:
+            worker.process.join(timeout=1)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
