@@ -126,12 +126,14 @@ def grade(
     jobs: int | None = None,
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    memo: bool = True,
 ) -> ClassReport:
     """Grade a class: `key` (TOML), `submissions` (CSV or JSONL) -> `output` (CSV, JSONL, JSON).
 
     One output row per input row, in input order; malformed rows are kept as "invalid" with
     the reason. `jobs` worker processes (default: one per core); `resume` continues a run that
-    was interrupted; `progress(bytes_read, rows_written)` is called as rows are written.
+    was interrupted; `progress(bytes_read, rows_written)` is called as rows are written;
+    `memo=False` grades every row afresh (to measure what the memo saves).
     """
     import os
 
@@ -140,7 +142,7 @@ def grade(
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers < 0:
         raise UsageError(f"--jobs must be 0 (no worker processes) or more, not {workers}")
-    return grade_class(key, submissions, output, Options(workers, resume, True, progress))
+    return grade_class(key, submissions, output, Options(workers, resume, memo, progress))
 
 
 def _crosscheck_now(

@@ -281,6 +281,7 @@ def check(
     help="Worker processes (default: one per core; 0 grades in this process).",
 )
 @click.option("--resume", is_flag=True, help="Continue an interrupted run of the same command.")
+@click.option("--no-memo", "no_memo", is_flag=True, hidden=True, help="Grade every row afresh.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @reports_errors
 def grade(
@@ -290,6 +291,7 @@ def grade(
     summary: str | None,
     jobs: int | None,
     resume: bool,
+    no_memo: bool,
     fmt: str,
 ) -> None:
     """Grade a class: KEY (TOML) and SUBMISSIONS (CSV or JSONL: student,problem,answer).
@@ -302,7 +304,9 @@ def grade(
     from explain.render import render
 
     with _progress_bar(submissions) as progress:
-        report = api.grade(key, submissions, output, jobs=jobs, resume=resume, progress=progress)
+        report = api.grade(
+            key, submissions, output, jobs=jobs, resume=resume, progress=progress, memo=not no_memo
+        )
     if summary is not None:
         with open(summary, "w", encoding="utf-8") as sink:
             sink.write(render(report, "markdown"))

@@ -16,7 +16,8 @@ SCHEMA = 1
 
 def where(w: Witness) -> str:
     """ "x = 0.5, y = 2" (or "element = [0, 1]"); "the point" for a point without variables."""
-    return ", ".join(f"{name} = {value}" for name, value in w.point) or "the point"
+    shown = (f"{n} {v}" if n == "element" else f"{n} = {v}" for n, v in w.point)
+    return ", ".join(shown) or "the point"
 
 
 def witness_line(w: Witness) -> str:
