@@ -15,6 +15,7 @@ Usage: python bench/bench_grade.py [--seed N] [--quick]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import re
@@ -178,10 +179,8 @@ def parser_cost(pools: dict[str, list[str]]) -> float:
     started = time.perf_counter()
     for _ in range(5):
         for text in texts:
-            try:
+            with contextlib.suppress(ValueError):
                 parse(text)
-            except ValueError:
-                pass
     return (time.perf_counter() - started) / (5 * len(texts))
 
 

@@ -17,6 +17,7 @@ from explain.rules import gradient as _gradient
 from explain.steps import Derivation, Gradient
 
 if TYPE_CHECKING:
+    from explain.batch import Options
     from explain.events import Narration
     from explain.grades import ClassReport, Problem, Verdict
     from explain.numeric import Point
@@ -118,31 +119,24 @@ def check(problem: Problem | str, answer: str, *, seed: int = 0) -> Verdict:
         return timed_out(question, answer, limits.ANSWER_SECONDS)
 
 
-def grade(
-    key: str,
-    submissions: str,
-    output: str,
-    *,
-    jobs: int | None = None,
-    resume: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    memo: bool = True,
-) -> ClassReport:
+def grade(key: str, submissions: str, output: str, options: Options | None = None) -> ClassReport:
     """Grade a class: `key` (TOML), `submissions` (CSV or JSONL) -> `output` (CSV, JSONL, JSON).
 
     One output row per input row, in input order; malformed rows are kept as "invalid" with
-    the reason. `jobs` worker processes (default: one per core); `resume` continues a run that
-    was interrupted; `progress(bytes_read, rows_written)` is called as rows are written;
-    `memo=False` grades every row afresh (to measure what the memo saves).
+    the reason. `options` (explain.batch.Options): `jobs` worker processes (None: one per
+    core; 0: none), `resume` an interrupted run, `memo` (off only to measure it), `progress`
+    called with (bytes read, rows written).
     """
     import os
 
     from explain.batch import Options, grade_class
 
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers < 0:
-        raise UsageError(f"--jobs must be 0 (no worker processes) or more, not {workers}")
-    return grade_class(key, submissions, output, Options(workers, resume, memo, progress))
+    chosen = options or Options()
+    if chosen.jobs is None:
+        chosen = dataclasses.replace(chosen, jobs=os.cpu_count() or 1)
+    elif chosen.jobs < 0:
+        raise UsageError(f"--jobs must be 0 (no worker processes) or more, not {chosen.jobs}")
+    return grade_class(key, submissions, output, chosen)
 
 
 def _crosscheck_now(

@@ -301,12 +301,12 @@ def grade(
     printed (a progress bar goes to standard error when it is a terminal).
     """
     from explain import api
+    from explain.batch import Options
     from explain.render import render
 
     with _progress_bar(submissions) as progress:
-        report = api.grade(
-            key, submissions, output, jobs=jobs, resume=resume, progress=progress, memo=not no_memo
-        )
+        options = Options(jobs, resume, not no_memo, progress)
+        report = api.grade(key, submissions, output, options)
     if summary is not None:
         with open(summary, "w", encoding="utf-8") as sink:
             sink.write(render(report, "markdown"))

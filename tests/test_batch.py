@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from explain import api, limits
+from explain.batch import Options
 from explain.batch import pool as pool_module
 from explain.batch.key import read_key
 from explain.batch.output import guard
@@ -45,7 +46,7 @@ def write(path: Path, text: str | bytes) -> Path:
 def test_sample_class_keeps_every_row_in_order(tmp_path: Path) -> None:
     out = tmp_path / "grades.csv"
     report = api.grade(
-        str(SAMPLES / "key.toml"), str(SAMPLES / "submissions.csv"), str(out), jobs=2
+        str(SAMPLES / "key.toml"), str(SAMPLES / "submissions.csv"), str(out), Options(jobs=2)
     )
     with open(SAMPLES / "submissions.csv", encoding="utf-8", newline="") as handle:
         given = list(csv.reader(handle))[1:]
@@ -72,7 +73,7 @@ def test_formula_cells_are_guarded(tmp_path: Path) -> None:
         tmp_path / "s.csv", 'student,problem,answer\n=cmd,p1,2x\n@a,p1,"-2x"\n+b,p1,=1+1\n'
     )
     out = tmp_path / "g.csv"
-    api.grade(str(key), str(subs), str(out), jobs=0)
+    api.grade(str(key), str(subs), str(out), Options(jobs=0))
     text = out.read_text(encoding="utf-8")
     for line in text.splitlines()[1:]:
         for cell in next(csv.reader([line])):
@@ -94,7 +95,7 @@ def test_malformed_rows_get_their_own_invalid_row(tmp_path: Path) -> None:
     )
     subs = write(tmp_path / "s.csv", data)
     out = tmp_path / "g.csv"
-    api.grade(str(key), str(subs), str(out), jobs=0)
+    api.grade(str(key), str(subs), str(out), Options(jobs=0))
     got = rows_of(out)
     assert [r["verdict"] for r in got] == [
         "correct",
@@ -120,7 +121,7 @@ def test_jsonl_in_and_out(tmp_path: Path) -> None:
     ]
     subs = write(tmp_path / "s.jsonl", "\n".join(lines) + "\n")
     out = tmp_path / "g.json"
-    api.grade(str(key), str(subs), str(out), jobs=0)
+    api.grade(str(key), str(subs), str(out), Options(jobs=0))
     got = json.loads(out.read_text(encoding="utf-8"))
     assert [r["verdict"] for r in got] == ["correct", "invalid", "invalid", "invalid", "incorrect"]
     assert got[4]["mistake"] == "chain_missing_inner" and got[4]["points"] == 0
@@ -133,7 +134,7 @@ def test_memo_grades_each_normalised_answer_once(tmp_path: Path) -> None:
         tmp_path / "s.csv",
         "student,problem,answer\n" + "".join(f"s{i},p1,{a}\n" for i, a in enumerate(answers)),
     )
-    report = api.grade(str(key), str(subs), str(tmp_path / "g.csv"), jobs=0)
+    report = api.grade(str(key), str(subs), str(tmp_path / "g.csv"), Options(jobs=0))
     assert report.rows == 6
     assert report.graded == 2  # 2x (in five spellings) and x*2
     assert [r["answer"] for r in rows_of(tmp_path / "g.csv")] == answers
@@ -144,7 +145,7 @@ def test_deeply_nested_answer_is_bounded(tmp_path: Path) -> None:
     nested = "sin(" * (limits.MAX_DEPTH - 1) + "x" + ")" * (limits.MAX_DEPTH - 1)
     subs = write(tmp_path / "s.csv", f"student,problem,answer\na,p2,{nested}\nb,p1,2x\n")
     started = time.monotonic()
-    api.grade(str(key), str(subs), str(tmp_path / "g.csv"), jobs=1)
+    api.grade(str(key), str(subs), str(tmp_path / "g.csv"), Options(jobs=1))
     assert time.monotonic() - started < 30
     got = rows_of(tmp_path / "g.csv")
     assert got[0]["verdict"] in {"incorrect", "timeout"}
@@ -170,7 +171,7 @@ def test_a_stuck_worker_costs_only_its_own_answer(
     key = write(tmp_path / "key.toml", KEY)
     body = "".join(f"s{i},p1,{'hang' if i == 3 else f'{i}*x'}\n" for i in range(8))
     subs = write(tmp_path / "s.csv", "student,problem,answer\n" + body)
-    api.grade(str(key), str(subs), str(tmp_path / "g.csv"), jobs=2)
+    api.grade(str(key), str(subs), str(tmp_path / "g.csv"), Options(jobs=2))
     got = rows_of(tmp_path / "g.csv")
     assert len(got) == 8
     assert got[3]["verdict"] == "timeout"
@@ -218,7 +219,7 @@ def test_resume_after_kill_9_neither_duplicates_nor_drops(tmp_path: Path) -> Non
     got = rows_of(out)
     assert [int(r["row"]) for r in got] == list(range(1, 1501))
     fresh = tmp_path / "fresh.csv"
-    api.grade(str(key), str(subs), str(fresh), jobs=1)
+    api.grade(str(key), str(subs), str(fresh), Options(jobs=1))
     assert rows_of(fresh) == got
 
 
@@ -226,7 +227,7 @@ def test_resume_refuses_changed_inputs(tmp_path: Path) -> None:
     key = write(tmp_path / "key.toml", KEY)
     subs = write(tmp_path / "s.csv", "student,problem,answer\na,p1,2x\n")
     with pytest.raises(UsageError, match="nothing to resume"):
-        api.grade(str(key), str(subs), str(tmp_path / "g.csv"), jobs=0, resume=True)
+        api.grade(str(key), str(subs), str(tmp_path / "g.csv"), Options(jobs=0, resume=True))
 
 
 @pytest.mark.parametrize(

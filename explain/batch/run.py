@@ -37,7 +37,7 @@ Progress = Callable[[int, int], None]
 class Options:
     """How to grade: worker processes, resume, the memo (off only to measure it)."""
 
-    jobs: int = 1
+    jobs: int | None = None  # None: one per core (explain.api.grade decides)
     resume: bool = False
     memo: bool = True
     progress: Progress | None = None
@@ -96,7 +96,7 @@ class _Grader:
     def __init__(self, key: Key, options: Options, out: Output, tallies: dict[str, _Tally]):
         self.key, self.options, self.out, self.tallies = key, options, out, tallies
         self.problems: dict[Hashable, Problem] = {k: v for k, v in key.problems.items()}
-        self.pool = Pool(self.problems, options.jobs) if options.jobs > 0 else None
+        self.pool = Pool(self.problems, options.jobs) if options.jobs else None
         self.local: dict[Hashable, object] = {}
         self.memo: dict[Hashable, Verdict] = {}
         self.texts: dict[tuple[Hashable, str], Hashable] = {}
