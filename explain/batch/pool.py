@@ -131,11 +131,13 @@ class Pool:
         return done
 
     def _dispatch(self) -> None:
+        """Up to two batches per worker, so it never waits for the parent between batches."""
         for worker in self.workers:
-            if not worker.busy and self.queue:
+            while len(worker.busy) <= BATCH and self.queue:
                 batch = [self.queue.popleft() for _ in range(min(BATCH, len(self.queue)))]
+                if not worker.busy:
+                    worker.since = time.monotonic()
                 worker.busy.extend(batch)
-                worker.since = time.monotonic()
                 worker.conn.send(batch)
 
     def _receive(self, worker: _Worker) -> list[tuple[Hashable, Verdict]]:

@@ -26,6 +26,8 @@ from explain.parse_latex import read
 
 WINDOW = 4096
 """Most rows held back waiting for an earlier row's verdict."""
+POLL_EVERY = 16
+"""Rows read between two looks at the workers' results."""
 TOP = 3
 """Most common wrong answers and mistakes listed per problem."""
 
@@ -111,6 +113,8 @@ class _Grader:
     def run(self, rows: Iterator[Row]) -> None:
         for row in rows:
             self._take(row)
+            if self.pool is not None and row.number % POLL_EVERY == 0:
+                self._pump(0.0)  # keep the workers busy while reading
             self._flush()
             while len(self.window) > WINDOW:
                 self._pump()
@@ -156,9 +160,9 @@ class _Grader:
         else:
             self.pool.submit((memo_key, pkey, answer))
 
-    def _pump(self) -> None:
+    def _pump(self, timeout: float = 0.05) -> None:
         if self.pool is not None:
-            for memo_key, verdict in self.pool.poll():
+            for memo_key, verdict in self.pool.poll(timeout):
                 self.memo[memo_key] = verdict
                 self.waiting.discard(memo_key)
         self._flush()

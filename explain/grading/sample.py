@@ -65,6 +65,8 @@ class Sample:
     reference: Array
     precise_index: tuple[int, ...]
     precise_reference: dict[int, Any] = field(default_factory=dict)
+    truth: Expr | None = None
+    _digits: dict[tuple[int, int], Any] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -79,6 +81,16 @@ class Sample:
         for name in missing:
             env[name] = _rng(self.seed, name).uniform(-3.0, 3.0, self.size)
         return env
+
+    def expected_at(self, index: int, digits: int) -> Any | None:
+        """The expected value at point `index` with `digits` digits (computed once)."""
+        key = (index, digits)
+        if key not in self._digits:
+            with mpmath.workdps(digits):
+                truth = self.truth
+                value = precise(truth, self.point(index, tuple(self.env))) if truth else None
+                self._digits[key] = value
+        return self._digits[key]
 
     def point(self, index: int, names: Sequence[str]) -> dict[str, Any]:
         """One point as mpmath numbers (exactly the float64 values the screen used)."""
@@ -110,8 +122,7 @@ def choose(
     chosen = {name: values[index] for name, values in env.items()}
     values = floats(reference, chosen, len(index))
     ends = (0, len(index) - 1)
-    sample = Sample(var, seed, chosen, values, ends)
-    with mpmath.workdps(PRECISE_DIGITS):
-        for i in ends:
-            sample.precise_reference[i] = precise(reference, sample.point(i, tuple(chosen)))
+    sample = Sample(var, seed, chosen, values, ends, truth=reference)
+    for i in ends:
+        sample.precise_reference[i] = sample.expected_at(i, PRECISE_DIGITS)
     return sample
