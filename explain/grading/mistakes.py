@@ -250,7 +250,7 @@ def _power(step: Step, value: Converter) -> Iterator[Local]:
     if isinstance(step, Chain):
         return
     here = value(step.expr)
-    if not ((here.is_Pow and here.exp.is_number and here.exp != -1) or isinstance(step, Power)):
+    if not (here.is_Pow and here.exp.is_number and here.exp != -1):
         return
     base, n = here.base, here.exp
     if not base.has(symbol(step.var)):
