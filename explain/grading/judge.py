@@ -40,14 +40,21 @@ def judge(prepared: Prepared, answer: str, proof_seconds: float = PROOF_SECONDS)
     except ExplainError as err:
         why = err.one_line()
         return _verdict(prepared, answer, "unsupported", "could not be read", why, unread)
+    return judge_parsed(prepared, parsed, proof_seconds)
+
+
+def judge_parsed(
+    prepared: Prepared, parsed: Parsed, proof_seconds: float = PROOF_SECONDS
+) -> Verdict:
+    """The verdict on an answer already read by explain's parser."""
     reading = (explicit(parsed.expr), tuple(note.message for note in parsed.notes))
     if shape(parsed.expr) == shape(prepared.reference):
-        return _verdict(prepared, answer, "correct", "proven", "Correct (proven).", reading)
+        return _verdict(prepared, parsed.source, "correct", "proven", "Correct (proven).", reading)
     try:
         return _judged(prepared, parsed, reading, proof_seconds)
     except Unsupported as err:
         why = err.one_line()
-        return _verdict(prepared, answer, "unsupported", "no value to compare", why, reading)
+        return _verdict(prepared, parsed.source, "unsupported", "no value to compare", why, reading)
 
 
 def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float) -> Verdict:
@@ -59,7 +66,7 @@ def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float
     if prepared.point and variables(parsed.expr):
         return _not_evaluated(prepared, parsed, reading)
     names = tuple(dict.fromkeys((*prepared.names, *variables(parsed.expr))))
-    found = compare(parsed.expr, prepared.reference, sample, names)
+    found = compare(parsed.expr, sample, names)
     if found.witness is not None:
         return _incorrect(prepared, parsed, reading, found, names)
     try:
