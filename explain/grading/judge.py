@@ -13,7 +13,7 @@ import numpy as np
 
 from explain import limits
 from explain.errors import ExplainError, LimitExceeded, ParseError, Unsupported
-from explain.expr import Parsed, variables
+from explain.expr import Call, Expr, Parsed, children, variables
 from explain.grades import Mistake, Verdict, Witness
 from explain.grading.compare import Comparison, compare
 from explain.grading.diagnose import diagnose
@@ -67,12 +67,15 @@ def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float
         return _not_evaluated(prepared, parsed, reading)
     names = tuple(dict.fromkeys((*prepared.names, *variables(parsed.expr))))
     found = compare(parsed.expr, sample, names)
-    if found.witness is not None:
+    reading = (reading[0], reading[1] + _piecewise_note(parsed))
+    if found.witness is not None and not np.isnan(found.values).all():
         return _incorrect(prepared, parsed, reading, found, names)
     try:
         answer_sym = to_sympy(parsed.expr, parsed.source)
     except ExplainError as err:
         return _verdict(prepared, answer, "invalid", "undefined", err.one_line(), reading)
+    if found.witness is not None:  # undefined at every point, though SymPy reads it
+        return _incorrect(prepared, parsed, reading, found, names)
     if proven(answer_sym, prepared.reference_sym, seconds):
         basis = "proven"
     else:
@@ -130,6 +133,27 @@ def _not_evaluated(prepared: Prepared, parsed: Parsed, reading: Reading) -> Verd
     return Verdict("incorrect", prepared.question, parsed.source, reading[0], prepared.expected,
                    f"a formula where a number at {where} is asked for", feedback, witness,
                    mistake, reading[1])  # fmt: skip
+
+
+PIECEWISE = {"abs": "|u|", "sign": "sign(u)", "relu": "relu(u)"}
+"""Functions that make an answer piecewise."""
+
+
+def _piecewise_note(parsed: Parsed) -> tuple[str, ...]:
+    used = sorted({PIECEWISE[n.func] for n in _calls(parsed.expr) if n.func in PIECEWISE})
+    if not used:
+        return ()
+    return (f"a piecewise answer ({', '.join(used)}): compared on both sides of its kinks",)
+
+
+def _calls(node: Expr) -> list[Call]:
+    found, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Call):
+            found.append(current)
+        stack.extend(children(current))
+    return found
 
 
 def _verdict(
