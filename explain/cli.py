@@ -6,7 +6,6 @@ SymPy and torch are imported only inside commands, so `explain --help` starts fa
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import sys
 from collections.abc import Callable, Iterator
@@ -303,32 +302,15 @@ def grade(
     from explain import api
     from explain.batch import Options
     from explain.render import render
+    from explain.terminal import progress_bar
 
-    with _progress_bar(submissions) as progress:
+    with progress_bar(submissions) as progress:
         options = Options(jobs, resume, not no_memo, progress)
         report = api.grade(key, submissions, output, options)
     if summary is not None:
         with open(summary, "w", encoding="utf-8") as sink:
             sink.write(render(report, "markdown"))
     click.echo(render(report, fmt), nl=False)  # type: ignore[arg-type]
-
-
-@contextlib.contextmanager
-def _progress_bar(path: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A rich progress bar over the bytes of `path`, on standard error, only on a terminal."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    import os
-
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    columns = (TextColumn("grading"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
-               TimeRemainingColumn())  # fmt: skip
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("grading", total=os.path.getsize(path) or 1, rows=0)
-        yield lambda done, rows: bar.update(task, completed=done, rows=rows)
 
 
 GRAPH_FORMATS = ("text", "dot", "mermaid", "tikz", "json", "svg", "png")

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "explain"
 # High to low; a module imports only modules on strictly lower layers (render/* may use each other).
 LAYERS: dict[str, float] = {
     "cli": 12,
-    "display": 11,
+    "display": 11, "terminal": 11,
     "api": 10, "render": 10,
     "batch": 9, "worksheet": 9,
     "questions": 8.5,
