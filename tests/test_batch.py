@@ -256,3 +256,15 @@ def test_key_variants_and_students() -> None:
     assert problem is not None and problem.function == "5*x^3 + sin(2*x)"
     common = key.problem("p2", "03")
     assert common is not None and common.function == "sin(x^2)"
+
+
+def test_progress_reports_bytes_and_rows(tmp_path: Path) -> None:
+    key = write(tmp_path / "key.toml", KEY)
+    subs = write(tmp_path / "s.csv", "student,problem,answer\n" + "a,p1,2x\n" * 50)
+    seen: list[tuple[int, int]] = []
+    api.grade(
+        str(key), str(subs), str(tmp_path / "g.csv"),
+        Options(jobs=0, progress=lambda done, rows: seen.append((done, rows))),
+    )  # fmt: skip
+    assert [rows for _, rows in seen] == list(range(1, 51))
+    assert seen[-1][0] == subs.stat().st_size

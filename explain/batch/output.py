@@ -29,7 +29,8 @@ COLUMNS = (
     "feedback",
     "points",
 )
-CHECKPOINT_ROWS = 200
+CHECKPOINT_ROWS = 1000
+"""Rows between two checkpoints (each one an fsync): at most this many are graded again."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection)."""
 

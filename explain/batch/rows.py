@@ -110,11 +110,12 @@ def _checked(number: int, get: dict[str, str], error: str | None) -> Row:
 
 
 def _undecodable(cell: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in cell)
+    return not cell.isascii() and any("\udc80" <= ch <= "\udcff" for ch in cell)
 
 
 def _short(cell: str) -> str:
-    cell = cell.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+    if not cell.isascii():
+        cell = cell.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
     return cell if len(cell) <= limits.MAX_FIELD_CHARS else cell[:SHOWN_CHARS] + "…"
 
 

@@ -8,7 +8,6 @@ its verdict, so the output keeps the input order while the workers run out of or
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Hashable, Iterator
@@ -173,7 +172,7 @@ class _Grader:
             if verdict is None:
                 if memo_key not in self.memo:
                     return
-                verdict = dataclasses.replace(self.memo[memo_key], answer=row.answer)
+                verdict = self.memo[memo_key]  # the row keeps its own answer text
             self.window.popleft()
             record = _record(row, verdict, self._points(row, verdict))
             self.out.write(record)
