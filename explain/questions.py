@@ -8,6 +8,7 @@ and the gradient of a detached path counted (the script narrated again without .
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -25,11 +26,28 @@ QUESTION = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\.grad\s*")
 
 def prepare_question(problem: Problem, seed: int = 0) -> Question:
     """The problem ready to judge answers (an ExplainError when the problem itself is bad)."""
+    question: Question
     if problem.script is not None:
-        return _script_question(problem.script, problem.question or "")
-    if problem.function is not None and problem.at is not None and _has_tensor(problem.at):
-        return _tensor_question(problem)
-    return prepare(problem, seed)
+        question = _script_question(problem.script, problem.question or "")
+    elif problem.function is not None and problem.at is not None and _has_tensor(problem.at):
+        question = _tensor_question(problem)
+    elif problem.expected is not None and _array(problem.expected) is not None:
+        question = ArrayQuestion(f"a value equal to {problem.expected}", 0.0, [])
+    else:
+        return prepare(problem, seed)
+    given = _array(problem.expected) if problem.expected is not None else None
+    if given is not None:  # the key's expected value overrides the derived one
+        question = dataclasses.replace(question, expected=given)
+    return question
+
+
+def _array(text: str) -> Any | None:
+    """The key's `expected` as an array when it is a list or tensor, else None."""
+    from explain.values import parse_value
+
+    if not text.lstrip().startswith(("[", "tensor", "torch.", "np.", "numpy.")):
+        return None
+    return np.asarray(parse_value(text, label="expected").array, dtype=float)
 
 
 def ask(question: Question, answer: str, proof_seconds: float = PROOF_SECONDS) -> Verdict:

@@ -118,3 +118,11 @@ def test_polynomials_right_and_off_by_one(coefficients: list[int], shift: int) -
     assert api.check(problem, " + ".join(derivative)).status == "correct"
     wrong = api.check(problem, " + ".join(derivative) + f" + {shift}")
     assert wrong.status == "incorrect" and wrong.witness is not None
+
+
+def test_expected_may_be_an_array() -> None:
+    assert api.check(Problem(expected="[[4,6],[8,10]]"), "[[4, 6], [8, 10]]").status == "correct"
+    tensor = Problem(function="sum(x^2)", at="x=[1,2]", expected="[2, 5]")
+    verdict = api.check(tensor, "[2, 4]")
+    assert verdict.status == "incorrect" and verdict.witness is not None
+    assert verdict.witness.point == (("element", "[1]"),)

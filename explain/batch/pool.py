@@ -25,7 +25,7 @@ from explain.grades import Problem, Verdict
 
 BATCH = 8
 """Answers sent to a worker at once (fewer round trips; results still come one by one)."""
-HARD_FACTOR = 2.0
+HARD_FACTOR = 1.5
 """The parent kills a worker after HARD_FACTOR × the answer limit (plus PREPARE_SECONDS)."""
 PREPARE_SECONDS = limits.MAX_SECONDS_PER_ITEM
 """Extra time for the first answer to a problem a worker has not prepared yet."""

@@ -33,7 +33,7 @@ class WrongArray:
     values: Array
 
 
-@dataclass
+@dataclass(frozen=True)
 class ArrayQuestion:
     """A question whose answer is a number or a tensor: the truth and the known wrong values."""
 
