@@ -48,7 +48,7 @@ def judge_parsed(
 ) -> Verdict:
     """The verdict on an answer already read by explain's parser."""
     reading = (explicit(parsed.expr), tuple(note.message for note in parsed.notes))
-    if shape(parsed.expr) == shape(prepared.reference):
+    if shape(parsed.expr) == prepared.reference_shape:
         return _verdict(prepared, parsed.source, "correct", "proven", "Correct (proven).", reading)
     try:
         return _judged(prepared, parsed, reading, proof_seconds)

@@ -19,6 +19,7 @@ from explain.grading.compare import close
 from explain.grading.evaluate import floats
 from explain.grading.mistakes import Candidate, catalogue
 from explain.grading.sample import Sample, choose
+from explain.grading.shape import Key, shape
 from explain.parse import variable_name
 from explain.parse_latex import read
 from explain.rules import derive
@@ -47,6 +48,14 @@ class Prepared:
     derivation: Derivation | None
     point: dict[str, float] = field(default_factory=dict)
     """For a value question (`at`): the point, as floats."""
+    _shape: Key | None = None
+
+    @property
+    def reference_shape(self) -> Key:
+        """The expected answer's structural key (computed once)."""
+        if self._shape is None:
+            self._shape = shape(self.reference)
+        return self._shape
 
 
 def default_variable(parsed: Parsed) -> str:
