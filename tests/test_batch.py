@@ -268,3 +268,18 @@ def test_progress_reports_bytes_and_rows(tmp_path: Path) -> None:
     )  # fmt: skip
     assert [rows for _, rows in seen] == list(range(1, 51))
     assert seen[-1][0] == subs.stat().st_size
+
+
+def test_memo_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explain.batch import run
+
+    monkeypatch.setattr(run, "MEMO_LIMIT", 10)
+    key = write(tmp_path / "key.toml", KEY)
+    body = "".join(f"s{i},p1,{i % 40}*x\n" for i in range(120))
+    subs = write(tmp_path / "s.csv", "student,problem,answer\n" + body)
+    report = api.grade(str(key), str(subs), str(tmp_path / "g.csv"), Options(jobs=0))
+    got = rows_of(tmp_path / "g.csv")
+    assert [r["verdict"] for r in got] == [
+        "correct" if i % 40 == 2 else "incorrect" for i in range(120)
+    ]
+    assert report.graded > 40  # forgotten answers were graded again, not lost

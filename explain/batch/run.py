@@ -25,6 +25,8 @@ from explain.parse_latex import read
 
 WINDOW = 4096
 """Most rows held back waiting for an earlier row's verdict."""
+MEMO_LIMIT = 50_000
+"""Most verdicts remembered: a class of all-different answers still runs in bounded memory."""
 POLL_EVERY = 16
 """Rows read between two looks at the workers' results."""
 TOP = 3
@@ -166,7 +168,18 @@ class _Grader:
                 self.waiting.discard(memo_key)
         self._flush()
 
+    def _bound_memo(self) -> None:
+        """Forget the oldest verdicts past MEMO_LIMIT (never one a waiting row still needs)."""
+        if len(self.memo) <= MEMO_LIMIT:
+            return
+        needed = {key for _, key, verdict in self.window if verdict is None}
+        for key in list(self.memo)[: len(self.memo) - MEMO_LIMIT // 2]:
+            if key not in needed:
+                del self.memo[key]
+        self.texts.clear()
+
     def _flush(self) -> None:
+        self._bound_memo()
         while self.window:
             row, memo_key, verdict = self.window[0]
             if verdict is None:
