@@ -10,7 +10,7 @@ from explain import limits
 from explain.budget import time_budget
 from explain.errors import BudgetExceeded, LimitExceeded, UsageError
 from explain.expr import Parsed, variables
-from explain.parse import variable_name
+from explain.parse import default_variable, variable_name
 from explain.parse_latex import read as _read
 from explain.rules import derive as _derive
 from explain.rules import gradient as _gradient
@@ -205,19 +205,6 @@ def split_names(wrt: Sequence[str] | str) -> tuple[str, ...]:
     if len(set(names)) != len(names):
         raise UsageError(f"a variable is listed twice in {', '.join(names)}")
     return names
-
-
-def default_variable(parsed: Parsed) -> str:
-    """x if it appears, else the only variable; several without x need --wrt."""
-    names = variables(parsed.expr)
-    if "x" in names or not names:
-        return "x"
-    if len(names) == 1:
-        return names[0]
-    raise UsageError(
-        f"the expression has several variables ({', '.join(names)}): say which with --wrt",
-        hint=f"--wrt {names[0]} for one, --wrt {','.join(names)} for the gradient",
-    )
 
 
 def _point(at: PointSpec) -> Point | None:

@@ -20,7 +20,7 @@ from explain.grading.evaluate import floats
 from explain.grading.mistakes import Candidate, catalogue
 from explain.grading.sample import Sample, choose
 from explain.grading.shape import Key, shape
-from explain.parse import variable_name
+from explain.parse import default_variable, variable_name
 from explain.parse_latex import read
 from explain.rules import derive
 from explain.steps import Derivation
@@ -56,16 +56,6 @@ class Prepared:
         if self._shape is None:
             self._shape = shape(self.reference)
         return self._shape
-
-
-def default_variable(parsed: Parsed) -> str:
-    """x if it appears, else the only variable; several without x need a variable named."""
-    names = variables(parsed.expr)
-    if "x" in names or not names:
-        return "x"
-    if len(names) == 1:
-        return names[0]
-    raise UsageError(f"the function has several variables ({', '.join(names)}): name one")
 
 
 def prepare(problem: Problem, seed: int = 0) -> Prepared:
