@@ -242,6 +242,7 @@ def test_resume_refuses_changed_inputs(tmp_path: Path) -> None:
         ("[problems.p1]\nscript = 'x'\n", "question"),
         ("title = 'x'\n", "no \\[problems"),
         ("[problems.p1\n", "not valid TOML"),
+        ("[problems.p1]\nfunction = 'sin(x'\n", "problems.p1: parse error: function, column 4"),
     ],
 )
 def test_bad_keys_say_what_is_wrong(text: str, message: str) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from explain import limits
-from explain.errors import UsageError
+from explain.errors import ExplainError, UsageError
 from explain.grades import Problem
 
 FIELDS = {"function", "variable", "order", "at", "expected", "script", "question", "points"}
@@ -98,4 +98,21 @@ def _problem(table: Any, where: str) -> Problem:
     if "script" in table and "question" not in table:
         raise UsageError(f'{where}: a script problem needs question, such as "x.grad"')
     text = {name: table.get(name) for name in TEXT_FIELDS}
+    _readable(text, where)
     return Problem(order=order, points=float(points), **text)
+
+
+def _readable(text: dict[str, Any], where: str) -> None:
+    """The key's maths is read now, so a typo in it stops the run with its place."""
+    from explain.parse_latex import read
+    from explain.values import parse_values
+
+    try:
+        for name in ("function", "expected"):
+            value = text.get(name)
+            if value is not None and not value.lstrip().startswith(("[", "tensor")):
+                read(value, label=name)
+        if text.get("at") is not None:
+            parse_values(text["at"])
+    except ExplainError as err:
+        raise UsageError(f"{where}: {err.one_line()}") from None

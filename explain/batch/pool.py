@@ -61,7 +61,7 @@ def verdict_for(
     if isinstance(question, ExplainError):
         return Verdict(
             "unsupported",
-            str(key),
+            _label(key),
             answer,
             "",
             "",
@@ -76,6 +76,14 @@ def verdict_for(
     except (RecursionError, MemoryError, ArithmeticError, ValueError, TypeError) as err:
         why = f"explain could not judge this answer ({type(err).__name__})"
         return Verdict("unsupported", question.question, answer, "", "", why, why)
+
+
+def _label(key: Hashable) -> str:
+    """A problem key (variant, id) as a reader would name it: "p1", or "p1 (variant 03)"."""
+    if isinstance(key, tuple) and len(key) == 2:
+        variant, pid = key
+        return f"{pid} (variant {variant})" if variant else str(pid)
+    return str(key)
 
 
 def _work(conn: Connection, parent: Connection, problems: dict[Hashable, Problem]) -> None:
@@ -200,9 +208,9 @@ class Pool:
         if why == "timeout":
             hard = HARD_FACTOR * limits.ANSWER_SECONDS
             text = f"judging took longer than {hard:g} s: the worker was stopped"
-            return task[0], Verdict("timeout", str(task[1]), task[2], "", "", text, text)
+            return task[0], Verdict("timeout", _label(task[1]), task[2], "", "", text, text)
         text = "the worker judging this answer died (out of memory or killed)"
-        return task[0], Verdict("unsupported", str(task[1]), task[2], "", "", text, text)
+        return task[0], Verdict("unsupported", _label(task[1]), task[2], "", "", text, text)
 
     def close(self) -> None:
         for worker in self.workers:
