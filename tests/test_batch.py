@@ -284,3 +284,16 @@ def test_memo_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "correct" if i % 40 == 2 else "incorrect" for i in range(120)
     ]
     assert report.graded > 40  # forgotten answers were graded again, not lost
+
+
+def test_other_columns_are_kept(tmp_path: Path) -> None:
+    key = write(tmp_path / "key.toml", KEY)
+    text = "Email,student,problem,answer,points\nа@x.org,a,p1,2x,5\nb@y.org,b,p1,3x\n"
+    subs = write(tmp_path / "s.csv", text)
+    api.grade(str(key), str(subs), str(tmp_path / "g.csv"), Options(jobs=0))
+    with open(tmp_path / "g.csv", encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header == ["row", "student", "problem", "answer", "Email", "input_points",
+                      "verdict", "mistake", "feedback", "points"]  # fmt: skip
+    assert rows[0][4:6] == ["а@x.org", "5"] and rows[0][6] == "correct" and rows[0][9] == "1"
+    assert rows[1][6] == "invalid" and rows[1][4] == "b@y.org"

@@ -18,17 +18,8 @@ from typing import Any
 
 from explain.errors import UsageError
 
-COLUMNS = (
-    "row",
-    "student",
-    "problem",
-    "variant",
-    "answer",
-    "verdict",
-    "mistake",
-    "feedback",
-    "points",
-)
+ADDED = ("verdict", "mistake", "feedback", "points")
+"""The columns grading adds after the row number and the submission's own columns."""
 CHECKPOINT_ROWS = 1000
 """Rows between two checkpoints (each one an fsync): at most this many are graded again."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -55,8 +46,11 @@ def kind_of(path: str) -> str:
 class Output:
     """The output file being written (see the module docstring)."""
 
-    def __init__(self, path: str, inputs: dict[str, Any], resume: bool) -> None:
+    def __init__(
+        self, path: str, inputs: dict[str, Any], resume: bool, given: tuple[str, ...]
+    ) -> None:
         self.path, self.kind, self.inputs = path, kind_of(path), inputs
+        self.columns = output_columns(given)
         self.partial = f"{path}.partial"
         self.progress = f"{path}.partial.json"
         self.done: list[Record] = []
@@ -84,7 +78,7 @@ class Output:
             data = old.read(size)
         if len(data) != size:
             raise UsageError(f"--resume: {self.partial} is shorter than its checkpoint")
-        self.done = list(_records(data.decode("utf-8"), self.kind))
+        self.done = list(_records(data.decode("utf-8"), self.kind, self.columns))
         self.rows = len(self.done)
         if self.rows != int(state["rows"]):
             raise UsageError(f"--resume: {self.partial} does not match its checkpoint")
@@ -92,17 +86,18 @@ class Output:
 
     def _head(self) -> None:
         if self.kind == "csv":
-            self._put(_csv_line(list(COLUMNS)))
+            self._put(_csv_line(list(self.columns)))
         elif self.kind == "json":
             self._put("[")
 
     def write(self, record: Record) -> None:
         if self.kind == "csv":
-            self._put(_csv_line([guard(record[c]) for c in COLUMNS]))
+            self._put(_csv_line([guard(record.get(c, "")) for c in self.columns]))
         else:
             lead = ("\n" if self.rows == 0 else ",\n") if self.kind == "json" else ""
             end = "" if self.kind == "json" else "\n"
-            self._put(lead + json.dumps(_typed(record), ensure_ascii=False) + end)
+            typed = _typed({c: record.get(c, "") for c in self.columns})
+            self._put(lead + json.dumps(typed, ensure_ascii=False) + end)
         self.rows += 1
         if self.rows % CHECKPOINT_ROWS == 0:
             self.checkpoint()
@@ -144,16 +139,22 @@ def _typed(record: Record) -> dict[str, Any]:
     return out
 
 
-def _records(text: str, kind: str) -> Iterator[Record]:
+def output_columns(given: tuple[str, ...]) -> tuple[str, ...]:
+    """row, the submission's columns (renamed input_<name> if grading adds one so named), ADDED."""
+    mine = ("row", *ADDED)
+    return ("row", *(f"input_{c}" if c in mine else c for c in given), *ADDED)
+
+
+def _records(text: str, kind: str, columns: tuple[str, ...]) -> Iterator[Record]:
     """The records already in a partial output (to rebuild the summary on resume)."""
     if kind == "csv":
         rows = csv.reader(io.StringIO(text))
         next(rows, None)
         for cells in rows:
-            yield {c: unguard(v) for c, v in zip(COLUMNS, cells, strict=True)}
+            yield {c: unguard(v) for c, v in zip(columns, cells, strict=True)}
         return
     for raw in text.splitlines():
         line = raw.strip().lstrip("[").rstrip(",")
         if line:
             data = json.loads(line)
-            yield {c: "" if data[c] is None else str(data[c]) for c in COLUMNS}
+            yield {c: "" if data[c] is None else str(data[c]) for c in columns}

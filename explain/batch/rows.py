@@ -1,7 +1,7 @@
 """Stream submissions (CSV with a header, or JSON Lines) as Rows; a malformed row is a Row too.
 
 Columns: student, problem, answer and an optional variant (any order; other columns are
-ignored). A row with the wrong number of cells, an oversize cell, bytes that are not UTF-8,
+carried through to the output). A row with the wrong number of cells, an oversize cell, bytes that are not UTF-8,
 or (JSONL) a line that is not an object with those keys becomes a Row with `error` set, and
 reading goes on. Nothing is loaded whole: memory does not grow with the file.
 """
@@ -9,6 +9,7 @@ reading goes on. Nothing is loaded whole: memory does not grow with the file.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ class Row:
     answer: str
     variant: str = ""
     error: str | None = None
+    others: tuple[str, ...] = ()  # the cells of the other columns, in the header's order
 
 
 def read_rows(handle: IO[bytes], kind: str, progress: Progress | None = None) -> Iterator[Row]:
@@ -70,6 +72,7 @@ def _csv(lines: Iterator[str]) -> Iterator[Row]:
             hint="the first line must be student,problem,answer (and optionally variant)",
         )
     where = {name: header.index(name) for name in (*REQUIRED, "variant") if name in header}
+    extra = tuple(i for i, name in enumerate(header) if name not in where)
     number = 0
     while True:
         number += 1
@@ -83,15 +86,32 @@ def _csv(lines: Iterator[str]) -> Iterator[Row]:
         if not cells:
             number -= 1
             continue
-        yield _row(number, cells, where, len(header))
+        yield _row(number, cells, where, len(header), extra)
 
 
-def _row(number: int, cells: list[str], where: dict[str, int], width: int) -> Row:
+def _row(
+    number: int, cells: list[str], where: dict[str, int], width: int, extra: tuple[int, ...]
+) -> Row:
     get = {name: cells[i] if i < len(cells) else "" for name, i in where.items()}
     error = None
     if len(cells) != width:
         error = f"expected {width} cells, found {len(cells)}"
-    return _checked(number, get, error)
+    row = _checked(number, get, error)
+    others = tuple(_short(cells[i]) if i < len(cells) else "" for i in extra)
+    return dataclasses.replace(row, others=others) if others else row
+
+
+def columns_of(handle: IO[bytes], kind: str) -> tuple[str, ...]:
+    """The submission columns an output row repeats: the CSV header as written (known names
+    in lower case), or student, problem, variant, answer for JSON Lines."""
+    if kind == "jsonl":
+        return ("student", "problem", "variant", "answer")
+    first = next(iter(handle), b"").removeprefix(b"\xef\xbb\xbf")
+    cells = next(csv.reader([first.decode("utf-8", errors="replace")]), [])
+    known = (*REQUIRED, "variant")
+    named = [c.strip().lower() if c.strip().lower() in known else _short(c.strip()) for c in cells]
+    extra = [c for c in named if c not in known]
+    return (*[c for c in named if c in known], *extra)
 
 
 def _checked(number: int, get: dict[str, str], error: str | None) -> Row:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from explain.batch.key import Key, read_key
-from explain.batch.output import Output, Record, kind_of
+from explain.batch.output import ADDED, Output, Record, kind_of
 from explain.batch.pool import Pool, verdict_for
-from explain.batch.rows import Row, read_rows
+from explain.batch.rows import Row, columns_of, read_rows
 from explain.errors import ExplainError, UsageError
 from explain.grades import STATUSES, ClassReport, Problem, ProblemSummary, Verdict
 from explain.grading.shape import shape
@@ -57,7 +57,10 @@ def grade_class(key_path: str, submissions: str, output: str, options: Options) 
     """Grade every row of `submissions` against the key; write `output`; the class report."""
     key = read_key(_read_text(key_path), label=key_path)
     inputs = {p: _identity(p) for p in (key_path, submissions)}
-    out = Output(output, inputs, options.resume)
+    kind = "jsonl" if kind_of(submissions) != "csv" else "csv"
+    with open(submissions, "rb") as handle:
+        given = columns_of(handle, kind)
+    out = Output(output, inputs, options.resume, given)
     tallies: dict[str, _Tally] = {}
     for record in out.done:
         _count(tallies, record)
@@ -65,8 +68,7 @@ def grade_class(key_path: str, submissions: str, output: str, options: Options) 
     grader = _Grader(key, options, out, tallies)
     try:
         with open(submissions, "rb") as handle:
-            rows = read_rows(handle, "jsonl" if kind_of(submissions) != "csv" else "csv",
-                             grader.read_progress)  # fmt: skip
+            rows = read_rows(handle, kind, grader.read_progress)
             grader.run(_skip(rows, resumed))
         out.close()
     finally:
@@ -107,6 +109,8 @@ class _Grader:
         self.waiting: set[Hashable] = set()
         self.graded = 0
         self.bytes = 0
+        known = {"row", "student", "problem", "variant", "answer"}
+        self.extra = [c for c in out.columns[1 : -len(ADDED)] if c not in known]
 
     def read_progress(self, done: int) -> None:
         self.bytes = done
@@ -188,6 +192,7 @@ class _Grader:
                 verdict = self.memo[memo_key]  # the row keeps its own answer text
             self.window.popleft()
             record = _record(row, verdict, self._points(row, verdict))
+            record.update(zip(self.extra, row.others, strict=False))
             self.out.write(record)
             _count(self.tallies, record)
             if self.options.progress is not None:
