@@ -3,7 +3,8 @@
 Columns: student, problem, answer and an optional variant (any order; other columns are
 carried through to the output). A row with the wrong number of cells, an oversize cell,
 bytes that are not UTF-8, or (JSONL) a line that is not an object with those keys becomes a
-Row with `error` set, and reading goes on. Nothing is loaded whole: memory does not grow with the file.
+Row with `error` set, and reading goes on. Nothing is loaded whole: memory does not grow
+with the file.
 """
 
 from __future__ import annotations
