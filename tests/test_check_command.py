@@ -126,3 +126,13 @@ def test_expected_may_be_an_array() -> None:
     verdict = api.check(tensor, "[2, 4]")
     assert verdict.status == "incorrect" and verdict.witness is not None
     assert verdict.witness.point == (("element", "[1]"),)
+
+
+def test_an_answer_past_its_time_limit_is_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    from explain import limits
+
+    nested = "sin(" * 60 + "x" + ")" * 60
+    monkeypatch.setattr(limits, "ANSWER_SECONDS", 1e-4)
+    verdict = api.check("sin(x)^2", nested)
+    assert verdict.status == "timeout"
+    assert "ANSWER_SECONDS" in verdict.basis
