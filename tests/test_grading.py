@@ -115,3 +115,8 @@ def test_invalid_answer_says_where() -> None:
     verdict = verdict_for("x^2", "x", 1, "2x +")
     assert verdict.status == "invalid"
     assert "column" in verdict.feedback
+
+
+def test_proof_on_a_positive_domain_says_so() -> None:
+    assert verdict_for("ln(x)", "x", 1, "1/abs(x)").basis == "proven for x > 0"
+    assert verdict_for("abs(x)", "x", 1, "x/abs(x)").basis.startswith("agrees to 30 digits")

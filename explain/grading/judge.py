@@ -19,7 +19,7 @@ from explain.grading.compare import Comparison, compare
 from explain.grading.diagnose import diagnose
 from explain.grading.evaluate import floats
 from explain.grading.problem import Prepared
-from explain.grading.prove import proven
+from explain.grading.prove import proven_where
 from explain.grading.shape import shape
 from explain.parse_latex import read
 from explain.symbolic import to_sympy
@@ -76,9 +76,9 @@ def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float
         return _verdict(prepared, answer, "invalid", "undefined", err.one_line(), reading)
     if found.witness is not None:  # undefined at every point, though SymPy reads it
         return _incorrect(prepared, parsed, reading, found, names)
-    if proven(answer_sym, prepared.reference_sym, seconds):
-        basis = "proven"
-    else:
+    positive = tuple(n for n, v in sample.env.items() if (v > 0).all())
+    basis = proven_where(answer_sym, prepared.reference_sym, seconds, positive)
+    if not basis:
         basis = f"agrees to 30 digits at {found.precise_agreed} points"
         basis += f" and to 1e-6 at {sample.size}"
     return _verdict(prepared, answer, "correct", basis, f"Correct ({basis}).", reading)

@@ -20,12 +20,34 @@ MAX_EXPAND_POWER = 24
 Sym = Any
 
 
-def proven(answer: Sym, expected: Sym, seconds: float) -> bool:
-    """True when SymPy shows answer − expected = 0 within `seconds`."""
+def proven_where(answer: Sym, expected: Sym, seconds: float, positive: tuple[str, ...]) -> str:
+    """ "proven", "proven for x > 0" (when every sample point has x > 0), or "".
+
+    The second try replaces the variables that are positive all over the domain by positive
+    symbols, so that SymPy may use |x| = x, √(1/x) = 1/√x, e^(2 ln x) = x².
+    """
+    started = time.monotonic()
+    if proven(answer - expected, seconds):
+        return "proven"
+    left = seconds - (time.monotonic() - started)
+    if not positive or left <= 0.01:
+        return ""
+    swap = {
+        symbol: sympy.Symbol(symbol.name, positive=True)
+        for symbol in (answer - expected).free_symbols
+        if symbol.name in positive
+    }
+    if swap and proven((answer - expected).xreplace(swap), left):
+        names = sorted(str(s) for s in swap)
+        return f"proven for {', '.join(names)} > 0"
+    return ""
+
+
+def proven(difference: Sym, seconds: float) -> bool:
+    """True when SymPy shows `difference` = 0 within `seconds`."""
     if seconds <= 0:
         return False
     deadline = time.monotonic() + seconds
-    difference = answer - expected
     if difference == 0:
         return True
     if _expandable(difference):
