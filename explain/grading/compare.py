@@ -61,7 +61,8 @@ def close(a: Array, b: Array, rtol: float = FLOAT_RTOL) -> Array:
 
 
 def compare(answer: Expr, sample: Sample, names: Sequence[str]) -> Comparison:
-    """Answer against the truth at the sample's points (names: every variable of either)."""
+    """The float screen at the sample's points (names: every variable of either); each float
+    difference rechecked with digits, the first real one returned as the witness."""
     values = floats(answer, sample.env_for(names), sample.size)
     agree = close(values, sample.reference)
     for k in np.flatnonzero(~agree):
@@ -70,6 +71,12 @@ def compare(answer: Expr, sample: Sample, names: Sequence[str]) -> Comparison:
         if diff is not None:
             return Comparison(values, agree, diff, 0)
         agree[k] = True  # the float screen was wrong (cancellation): the digits agree
+    return Comparison(values, agree, None, 0)
+
+
+def confirm(answer: Expr, sample: Sample, names: Sequence[str], found: Comparison) -> Comparison:
+    """Before agreement is accepted: PRECISE_POINTS points rechecked to 30 digits."""
+    values, agree = found.values, found.agree.copy()
     confirmed = 0
     for i in sample.precise_index:
         if sample.precise_reference.get(i) is None:

@@ -6,6 +6,7 @@ Never "correct" without agreement at 30 digits (and "proven" only when SymPy sho
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import mpmath
@@ -15,17 +16,19 @@ from explain import limits
 from explain.errors import ExplainError, LimitExceeded, ParseError, Unsupported
 from explain.expr import Call, Expr, Parsed, children, variables
 from explain.grades import Mistake, Verdict, Witness
-from explain.grading.compare import Comparison, compare
+from explain.grading.compare import Comparison, compare, confirm
 from explain.grading.diagnose import diagnose
 from explain.grading.evaluate import floats
 from explain.grading.problem import Prepared
-from explain.grading.prove import proven_where
+from explain.grading.prove import cheaply_proven, proven_where
 from explain.grading.shape import shape
 from explain.parse_latex import read
 from explain.symbolic import to_sympy
 from explain.written import explicit
 
 PROOF_SECONDS = limits.PROOF_SECONDS
+QUICK_PROOF_SECONDS = 0.05
+"""The cheap proof (canonical form, expansion) tried before the 30-digit recheck."""
 Reading = tuple[str, tuple[str, ...]]
 """How the answer was read (explicit form) and the reader's notes."""
 
@@ -76,6 +79,14 @@ def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float
         return _verdict(prepared, answer, "invalid", "undefined", err.one_line(), reading)
     if found.witness is not None:  # undefined at every point, though SymPy reads it
         return _incorrect(prepared, parsed, reading, found, names)
+    started = time.monotonic()
+    quick = min(seconds, QUICK_PROOF_SECONDS)
+    if cheaply_proven(answer_sym - prepared.reference_sym, quick):
+        return _verdict(prepared, answer, "correct", "proven", "Correct (proven).", reading)
+    found = confirm(parsed.expr, sample, names, found)
+    if found.witness is not None:
+        return _incorrect(prepared, parsed, reading, found, names)
+    seconds -= time.monotonic() - started
     positive = tuple(n for n, v in sample.env.items() if (v > 0).all())
     basis = proven_where(answer_sym, prepared.reference_sym, seconds, positive)
     if not basis:

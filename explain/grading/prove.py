@@ -43,17 +43,23 @@ def proven_where(answer: Sym, expected: Sym, seconds: float, positive: tuple[str
     return ""
 
 
+def cheaply_proven(difference: Sym, seconds: float) -> bool:
+    """SymPy's canonical form, then expansion (when no power is too large to expand)."""
+    if difference == 0:
+        return True
+    if seconds > 0 and _expandable(difference):
+        expanded = within(seconds, lambda: sympy.expand(difference))
+        return expanded is not None and expanded == 0
+    return False
+
+
 def proven(difference: Sym, seconds: float) -> bool:
     """True when SymPy shows `difference` = 0 within `seconds`."""
     if seconds <= 0:
         return False
     deadline = time.monotonic() + seconds
-    if difference == 0:
+    if cheaply_proven(difference, seconds):
         return True
-    if _expandable(difference):
-        expanded = within(seconds, lambda: sympy.expand(difference))
-        if expanded is not None and expanded == 0:
-            return True
     left = deadline - time.monotonic()
     if left <= 0.01:
         return False
