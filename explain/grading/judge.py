@@ -1,7 +1,8 @@
 """Judge one answer against a prepared problem: read, screen, recheck, prove, name the mistake.
 
-Never "correct" without agreement at 30 digits (and "proven" only when SymPy shows it), never
-"incorrect" without a witness point confirmed at 70 digits.
+Never "correct" without a proof (SymPy shows the difference is 0) or agreement to 30 digits
+at two points; never "incorrect" without a witness point whose difference is confirmed at a
+second, higher precision (16 and 40 digits, or 40 and 70).
 """
 
 from __future__ import annotations
