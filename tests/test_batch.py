@@ -166,8 +166,8 @@ def test_a_stuck_worker_costs_only_its_own_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pool_module, "verdict_for", _hang)
-    monkeypatch.setattr(limits, "ANSWER_SECONDS", 0.3)
-    monkeypatch.setattr(pool_module, "PREPARE_SECONDS", 0.5)
+    monkeypatch.setattr(limits, "ANSWER_SECONDS", 0.6)  # killed after 1.5 x 0.6 s
+    monkeypatch.setattr(pool_module, "PREPARE_SECONDS", 2.0)
     key = write(tmp_path / "key.toml", KEY)
     body = "".join(f"s{i},p1,{'hang' if i == 3 else f'{i}*x'}\n" for i in range(8))
     subs = write(tmp_path / "s.csv", "student,problem,answer\n" + body)
