@@ -120,7 +120,8 @@ class Pool:
 
     def __init__(self, problems: dict[Hashable, Problem], jobs: int) -> None:
         self.problems = problems
-        self.context = multiprocessing.get_context("fork")
+        methods = multiprocessing.get_all_start_methods()
+        self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.workers = [self._spawn() for _ in range(max(1, jobs))]
         self.queue: deque[Task] = deque()
 
