@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkContext, SpawnContext
 from typing import Any
 
 from explain import limits
@@ -121,7 +122,11 @@ class Pool:
     def __init__(self, problems: dict[Hashable, Problem], jobs: int) -> None:
         self.problems = problems
         methods = multiprocessing.get_all_start_methods()
-        self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.context: ForkContext | SpawnContext = (
+            multiprocessing.get_context("fork")
+            if "fork" in methods
+            else multiprocessing.get_context("spawn")
+        )
         self.workers = [self._spawn() for _ in range(max(1, jobs))]
         self.queue: deque[Task] = deque()
 
