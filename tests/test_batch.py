@@ -297,3 +297,13 @@ def test_other_columns_are_kept(tmp_path: Path) -> None:
                       "verdict", "mistake", "feedback", "points"]  # fmt: skip
     assert rows[0][4:6] == ["а@x.org", "5"] and rows[0][6] == "correct" and rows[0][9] == "1"
     assert rows[1][6] == "invalid" and rows[1][4] == "b@y.org"
+
+
+def test_a_submissions_file_without_its_columns_leaves_nothing_behind(tmp_path: Path) -> None:
+    key = write(tmp_path / "key.toml", KEY)
+    subs = write(tmp_path / "s.csv", "name,question,reply\na,p1,2x\n")
+    with pytest.raises(UsageError, match="no student, problem, answer column"):
+        api.grade(str(key), str(subs), str(tmp_path / "g.csv"), Options(jobs=0))
+    assert list(tmp_path.iterdir()) == [key, subs] or sorted(tmp_path.iterdir()) == sorted(
+        [key, subs]
+    )

@@ -66,12 +66,7 @@ def _csv(lines: Iterator[str]) -> Iterator[Row]:
         header = [cell.strip().lower() for cell in next(reader)]
     except StopIteration:
         return
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise UsageError(
-            f"submissions: the header has no {', '.join(missing)} column",
-            hint="the first line must be student,problem,answer (and optionally variant)",
-        )
+    _require(header)
     where = {name: header.index(name) for name in (*REQUIRED, "variant") if name in header}
     extra = tuple(i for i, name in enumerate(header) if name not in where)
     number = 0
@@ -88,6 +83,15 @@ def _csv(lines: Iterator[str]) -> Iterator[Row]:
             number -= 1
             continue
         yield _row(number, cells, where, len(header), extra)
+
+
+def _require(header: list[str]) -> None:
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise UsageError(
+            f"submissions: the header has no {', '.join(missing)} column",
+            hint="the first line must be student,problem,answer (and optionally variant)",
+        )
 
 
 def _row(
@@ -111,6 +115,7 @@ def columns_of(handle: IO[bytes], kind: str) -> tuple[str, ...]:
     cells = next(csv.reader([first.decode("utf-8", errors="replace")]), [])
     known = (*REQUIRED, "variant")
     named = [c.strip().lower() if c.strip().lower() in known else _short(c.strip()) for c in cells]
+    _require(named)
     extra = [c for c in named if c not in known]
     return (*[c for c in named if c in known], *extra)
 
