@@ -56,7 +56,10 @@ class Output:
         self.done: list[Record] = []
         self.rows = 0
         start = self._resumed() if resume else 0
-        self.handle = open(self.partial, "r+b" if start else "wb")  # noqa: SIM115
+        try:
+            self.handle = open(self.partial, "r+b" if start else "wb")  # noqa: SIM115
+        except OSError as err:
+            raise UsageError(f"cannot write {self.partial}: {err.strerror}") from None
         self.handle.truncate(start)
         self.handle.seek(start)
         if not start:
