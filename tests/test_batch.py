@@ -307,3 +307,15 @@ def test_a_submissions_file_without_its_columns_leaves_nothing_behind(tmp_path: 
     assert list(tmp_path.iterdir()) == [key, subs] or sorted(tmp_path.iterdir()) == sorted(
         [key, subs]
     )
+
+
+def test_a_key_as_the_worksheet_generator_writes_it(tmp_path: Path) -> None:
+    """Issue 6 writes keys with variants, expected values (arrays too) and literal scripts."""
+    key = ROOT / "tests" / "data" / "worksheet_key.toml"
+    body = 'ann,p1,2x sin x + x^2 cos x\nann,p2,10\nann,p3,"[[4,6],[8,10]]"\nann,p4,6\nann,p4,3\n'
+    subs = write(tmp_path / "s.csv", "student,problem,answer\n" + body)
+    api.grade(str(key), str(subs), str(tmp_path / "g.csv"), Options(jobs=0))
+    got = rows_of(tmp_path / "g.csv")
+    assert [r["verdict"] for r in got] == ["correct", "correct", "correct", "incorrect", "correct"]
+    assert [r["points"] for r in got] == ["2", "1", "1", "0", "1"]
+    assert got[3]["mistake"] == "detached_path_counted"
