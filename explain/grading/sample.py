@@ -123,6 +123,8 @@ def choose(
     values = floats(reference, chosen, len(index))
     ends = (0, len(index) - 1)
     sample = Sample(var, seed, chosen, values, ends, truth=reference)
-    for i in ends:
-        sample.precise_reference[i] = sample.expected_at(i, PRECISE_DIGITS)
+    for i in range(len(index)):  # once per problem, so that an answer pays only for itself
+        value = sample.expected_at(i, PRECISE_DIGITS)
+        if i in ends:
+            sample.precise_reference[i] = value
     return sample
