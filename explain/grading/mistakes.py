@@ -210,6 +210,11 @@ def _kept_constants(
                     f"the constant term {pretty(term.expr)} was kept",
                     step.result + sign * c,
                 )
+                yield (
+                    "constant_term_error",
+                    f"the constant term {pretty(term.expr)} was differentiated to 1",
+                    step.result + sign,
+                )
 
 
 def _exponential(step: Exp | ExpBase | Log, value: Converter) -> Iterator[Local]:
@@ -265,6 +270,11 @@ def _power(step: Step, value: Converter) -> Iterator[Local]:
         "power_coefficient_missing",
         f"power rule: the coefficient {n} is missing",
         base ** (n - 1) * d,
+    )
+    yield (
+        "power_exponent_not_reduced",
+        f"power rule: the exponent {n} was increased instead of decreased",
+        n * base ** (n + 1) * d,
     )
 
 

@@ -86,6 +86,8 @@ MISTAKES: list[Case] = [
     ("x^5", "x", 1, "x^4", "incorrect", "power_coefficient_missing"),
     ("sqrt(x)", "x", 1, "1/sqrt(x)", "incorrect", "power_coefficient_missing"),
     ("x^2 + 7", "x", 1, "2x + 7", "incorrect", "constant_term_error"),
+    ("x^2 + 7", "x", 1, "2x + 1", "incorrect", "constant_term_error"),
+    ("x^4", "x", 1, "4x^5", "incorrect", "power_exponent_not_reduced"),
     ("4x^3 - x + 9", "x", 1, "12x^2 - 1 + 9", "incorrect", "constant_term_error"),
     ("5sin(x)", "x", 1, "cos(x)", "incorrect", "constant_multiple_lost"),
     ("3x^4", "x", 1, "4x^3", "incorrect", "constant_multiple_lost"),
