@@ -9,13 +9,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from explain.api import derive, gradient, read
+    from explain.api import check, derive, grade, gradient, read
     from explain.errors import ExplainError
 
 # Formats: `from explain.render import render` (explain.render is the renderers' package).
-__all__ = ["ExplainError", "derive", "gradient", "read"]
+__all__ = ["ExplainError", "check", "derive", "grade", "gradient", "read"]
 
 _HOMES = {
+    "check": "explain.api",
+    "grade": "explain.api",
     "derive": "explain.api",
     "gradient": "explain.api",
     "read": "explain.api",

@@ -12,14 +12,16 @@ from explain import limits
 from explain.budget import time_budget
 from explain.errors import BudgetExceeded, LimitExceeded, UsageError
 from explain.expr import Parsed, variables
-from explain.parse import variable_name
+from explain.parse import default_variable, variable_name
 from explain.parse_latex import read as _read
 from explain.rules import derive as _derive
 from explain.rules import gradient as _gradient
 from explain.steps import Derivation, Gradient
 
 if TYPE_CHECKING:
+    from explain.batch import Options
     from explain.events import Narration
+    from explain.grades import ClassReport, Problem, Verdict
     from explain.numeric import Point
     from explain.reports import CrossCheck, Graph, Worksheet
 
@@ -128,6 +130,45 @@ def build_worksheet(
     return build(sheet, engines, variants=variants, seed=seed, students=roster)
 
 
+def check(problem: Problem | str, answer: str, *, seed: int = 0) -> Verdict:
+    """Is `answer` the derivative asked for? A Verdict with its basis, witness and mistake.
+
+    `problem` is the function to differentiate (d/dx, x or the only variable) or a Problem
+    (variable, order, at, expected, or an autograd script and its question such as "x.grad").
+    The answer is judged within limits.ANSWER_SECONDS; past it the verdict is "timeout".
+    """
+    from explain.grades import Problem
+    from explain.questions import ask, prepare_question, timed_out
+
+    spec = problem if isinstance(problem, Problem) else Problem(function=problem)
+    question = _bounded(lambda: prepare_question(spec, seed))
+    try:
+        with time_budget(limits.ANSWER_SECONDS):
+            return ask(question, answer)
+    except BudgetExceeded:
+        return timed_out(question, answer, limits.ANSWER_SECONDS)
+
+
+def grade(key: str, submissions: str, output: str, options: Options | None = None) -> ClassReport:
+    """Grade a class: `key` (TOML), `submissions` (CSV or JSONL) -> `output` (CSV, JSONL, JSON).
+
+    One output row per input row, in input order; malformed rows are kept as "invalid" with
+    the reason. `options` (explain.batch.Options): `jobs` worker processes (None: one per
+    core; 0: none), `resume` an interrupted run, `memo` (off only to measure it), `progress`
+    called with (bytes read, rows written).
+    """
+    import os
+
+    from explain.batch import Options, grade_class
+
+    chosen = options or Options()
+    if chosen.jobs is None:
+        chosen = dataclasses.replace(chosen, jobs=os.cpu_count() or 1)
+    elif chosen.jobs < 0:
+        raise UsageError(f"--jobs must be 0 (no worker processes) or more, not {chosen.jobs}")
+    return grade_class(key, submissions, output, chosen)
+
+
 def _crosscheck_now(
     expression: str | Parsed,
     at: str,
@@ -194,19 +235,6 @@ def split_names(wrt: Sequence[str] | str) -> tuple[str, ...]:
     if len(set(names)) != len(names):
         raise UsageError(f"a variable is listed twice in {', '.join(names)}")
     return names
-
-
-def default_variable(parsed: Parsed) -> str:
-    """x if it appears, else the only variable; several without x need --wrt."""
-    names = variables(parsed.expr)
-    if "x" in names or not names:
-        return "x"
-    if len(names) == 1:
-        return names[0]
-    raise UsageError(
-        f"the expression has several variables ({', '.join(names)}): say which with --wrt",
-        hint=f"--wrt {names[0]} for one, --wrt {','.join(names)} for the gradient",
-    )
 
 
 def _point(at: PointSpec) -> Point | None:

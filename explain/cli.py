@@ -213,6 +213,117 @@ def _read_script(script: str, most: int) -> tuple[str, str]:
         raise UsageError(f"{script}: {err.strerror or 'cannot be read'}") from None
 
 
+@cli.command()
+@click.argument("expression", required=False)
+@click.option("--answer", "answer", required=True, metavar="TEXT", help="The answer to check.")
+@click.option("--expected", metavar="EXPR", help="Compare with this answer (instead of deriving).")
+@click.option("--wrt", metavar="VAR", help="The variable (default: x, or the only variable).")
+@click.option("--order", default=1, show_default=True, metavar="N", type=int)
+@click.option("--at", "at", metavar="VALUES", help="The answer is the derivative's value here.")
+@click.option(
+    "--script",
+    type=click.Path(dir_okay=False, exists=True),
+    help="An autograd script (narrated safely); ask about it with --question.",
+)
+@click.option("--question", metavar="TENSOR.grad", help='With --script: what is asked ("x.grad").')
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@reports_errors
+def check(
+    expression: str | None,
+    answer: str,
+    expected: str | None,
+    wrt: str | None,
+    order: int,
+    at: str | None,
+    script: str | None,
+    question: str | None,
+    fmt: str,
+) -> None:
+    """Check a homework ANSWER for the derivative of EXPRESSION: correct, incorrect (with the
+    likely mistake and a point where the answer and the truth differ), invalid, unsupported
+    or timeout.
+
+    \b
+    explain check "sin(x^2)" --answer "cos(x^2)"
+    explain check --expected "2*sin(x)*cos(x)" --answer "sin(2x)"
+    explain check --script samples/tutorial/04_accumulation.py --question x.grad \\
+        --answer "[[4,6],[8,10]]"
+    """
+    from explain import api
+    from explain.grades import Problem
+    from explain.limits import MAX_SCRIPT_CHARS
+    from explain.render import render
+
+    source = None
+    if script is not None:
+        with open(script, encoding="utf-8") as handle:
+            source = handle.read(MAX_SCRIPT_CHARS + 1)
+        if question is None:
+            raise UsageError("--script needs --question, such as --question x.grad")
+    elif expression is None and expected is None:
+        raise UsageError(
+            "give EXPRESSION, --expected or --script", hint='explain check "x^2" --answer "2x"'
+        )
+    problem = Problem(expression, wrt, order, at, expected, source, question)
+    click.echo(render(api.check(problem, answer), fmt), nl=False)  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.argument("key", type=click.Path(dir_okay=False, exists=True))
+@click.argument("submissions", type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Graded rows: .csv (default), .jsonl or .json; written atomically.",
+)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the per-problem summary as Markdown to this file.",
+)
+@click.option(
+    "--jobs",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Worker processes (default: one per core; 0 grades in this process).",
+)
+@click.option("--resume", is_flag=True, help="Continue an interrupted run of the same command.")
+@click.option("--no-memo", "no_memo", is_flag=True, hidden=True, help="Grade every row afresh.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@reports_errors
+def grade(
+    key: str,
+    submissions: str,
+    output: str,
+    summary: str | None,
+    jobs: int | None,
+    resume: bool,
+    no_memo: bool,
+    fmt: str,
+) -> None:
+    """Grade a class: KEY (TOML) and SUBMISSIONS (CSV or JSONL: student,problem,answer).
+
+    One output row per input row, in input order, with verdict, mistake, feedback and
+    points; a malformed row is kept as "invalid" with the reason. A per-problem summary is
+    printed (a progress bar goes to standard error when it is a terminal).
+    """
+    from explain import api
+    from explain.batch import Options
+    from explain.render import render
+    from explain.terminal import progress_bar
+
+    with progress_bar(submissions) as progress:
+        options = Options(jobs, resume, not no_memo, progress)
+        report = api.grade(key, submissions, output, options)
+    if summary is not None:
+        with open(summary, "w", encoding="utf-8") as sink:
+            sink.write(render(report, "markdown"))
+    click.echo(render(report, fmt), nl=False)  # type: ignore[arg-type]
+
+
 GRAPH_FORMATS = ("text", "dot", "mermaid", "tikz", "json", "svg", "png")
 
 

@@ -127,3 +127,16 @@ MAX_PARAMETER = 10_000
 
 MAX_SPEC_TEXT_CHARS = 2_000
 """Longest title, instructions, prompt or choice string in a spec (scripts: MAX_SCRIPT_CHARS)."""
+
+# --- grading ---------------------------------------------------------------------------------
+ANSWER_SECONDS = 1.0
+"""Hard wall-clock limit for judging one answer (past it the verdict is "timeout")."""
+
+PROOF_SECONDS = 0.5
+"""Budget for the symbolic proof of an answer that agrees numerically (within ANSWER_SECONDS)."""
+
+MAX_FIELD_CHARS = 2_000
+"""Longest cell of a submissions file (student, problem, answer): longer is an invalid row."""
+
+MAX_KEY_PROBLEMS = 1_000
+"""Most problems (over all variants) in a grading key."""

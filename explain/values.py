@@ -100,6 +100,19 @@ def parse_values(text: str, label: str = "--at") -> tuple[Value, ...]:
     return _Reader(text, label).values()
 
 
+def parse_value(text: str, label: str = "answer") -> Value:
+    """One value written alone: "[[4, 6], [8, 10]]", "2.5", "tensor([1., 2.])", "pi/2"."""
+    if len(text) > limits.MAX_VALUE_CHARS:
+        why = f"the {label} is {len(text)} characters; the limit is {limits.MAX_VALUE_CHARS}"
+        raise LimitExceeded(why, source=text, start=limits.MAX_VALUE_CHARS, label=label)
+    reader = _Reader(text, label)
+    a, b = reader.strip(0, len(reader.s))
+    if a == b:
+        raise reader.fail("no value given", 0, len(reader.s))
+    array, exact = reader.spec(label, a, b)
+    return Value(label, array, exact, text, tuple(reader.notes))
+
+
 Node = tuple[int, int, Any]
 """A list literal as read: (start, end, a float or a list of Nodes), in normalised offsets."""
 Where = tuple[int, int]

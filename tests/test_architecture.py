@@ -14,22 +14,25 @@ PACKAGE = Path(__file__).resolve().parents[1] / "explain"
 # High to low; a module imports only modules on strictly lower layers (render/* may use each other).
 LAYERS: dict[str, float] = {
     "cli": 12,
-    "display": 11,
+    "display": 11, "terminal": 11,
     "api": 10, "render": 10,
     "batch": 9, "worksheet": 9,
+    "questions": 8.5,
     "crosscheck": 8, "grading": 8, "narrate": 8,
     "rules": 7, "numeric": 7, "autograd": 7, "elements": 7, "matrix": 7,
     "values": 6.5,
     "parse_latex": 6, "vectorised": 6, "finite": 6,
     "parse": 5, "symbolic": 5, "lexicon": 4.5,
-    "reports": 4, "events": 4,
+    "reports": 4, "events": 4, "grades": 4,
     "steps": 3,
     "written": 2.5,
     "expr": 2,
     "budget": 1.5,
     "errors": 1, "limits": 1,
 }  # fmt: skip
-RENDER_MAY_USE = {"expr", "written", "steps", "reports", "events", "errors", "limits", "render"}
+RENDER_MAY_USE = {
+    "expr", "written", "steps", "reports", "events", "grades", "errors", "limits", "render",
+}  # fmt: skip
 
 
 def layer_of(module: str) -> str:

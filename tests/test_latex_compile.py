@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import explain
+import explain.grades
 from explain.api import crosscheck, narrate
 from explain.render import render
 
@@ -40,6 +41,14 @@ MODELS = {
     ),
     "narrated_warning": lambda: narrate(
         (SAMPLES.parent / "autograd" / "non_leaf_grad.py").read_text(encoding="utf-8")
+    ),
+    "verdict": lambda: explain.check("x/(x+1)", "((x+1) - x)/(x+1)"),
+    "verdict_invalid": lambda: explain.check("x^2", "2x + #$%&_{}~^\\"),
+    "verdict_tensor": lambda: explain.check(
+        explain.grades.Problem(
+            script=(SAMPLES / "04_accumulation.py").read_text(encoding="utf-8"), question="x.grad"
+        ),
+        "[[4,6],[8,10]]",
     ),
 }
 

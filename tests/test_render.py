@@ -9,6 +9,7 @@ import pytest
 import explain
 from explain.api import crosscheck, graph
 from explain.events import Narration
+from explain.grades import ClassReport, Verdict
 from explain.render import FORMATS, render, renderable_types
 from explain.render import graph as pictures
 from explain.render.latex import escape as latex_escape
@@ -56,7 +57,7 @@ def test_golden_graph_pictures(picture: str, golden) -> None:  # type: ignore[no
 
 
 def test_every_model_renders_in_every_format() -> None:
-    models = {Derivation, Gradient, CrossCheck, Graph, Narration}
+    models = {Derivation, Gradient, CrossCheck, Graph, Narration, Verdict, ClassReport}
     assert renderable_types() == {m.__name__ for m in models}
     for fmt in FORMATS:
         for model in (CASES["poly"](), CASES["gradient"]()):

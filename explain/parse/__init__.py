@@ -73,15 +73,17 @@ Input policies (what a person may write, and how it is read):
 
 from __future__ import annotations
 
-from explain.errors import ParseError
-from explain.expr import Note, Parsed
+from explain.errors import ParseError, UsageError
+from explain.expr import Note, Parsed, variables
 from explain.lexicon import readings
 from explain.lexicon.lexer import lex
 from explain.lexicon.scanner import Token
 from explain.lexicon.text import Rewrite, drop_label, prepare, refuse_d_operator
 from explain.parse.grammar import Parser
 
-__all__ = ["Token", "parse", "parse_tokens", "read_text", "tokenize", "variable_name"]
+__all__ = [
+    "Token", "default_variable", "parse", "parse_tokens", "read_text", "tokenize", "variable_name",
+]  # fmt: skip
 
 
 def parse(text: str, *, label: str = "expression") -> Parsed:
@@ -134,3 +136,17 @@ def parse_tokens(
     unique = {note.message: note for note in found}.values()
     ordered = sorted(unique, key=lambda n: -1 if n.span is None else n.span.start)
     return Parsed(source=source, expr=expr, notes=tuple(ordered), latex=latex)
+
+
+def default_variable(parsed: Parsed) -> str:
+    """The variable to differentiate by: x if it appears, else the only variable (several
+    variables without x need one named: --wrt, or `variable` in a grading key)."""
+    names = variables(parsed.expr)
+    if "x" in names or not names:
+        return "x"
+    if len(names) == 1:
+        return names[0]
+    raise UsageError(
+        f"the expression has several variables ({', '.join(names)}): say which with --wrt",
+        hint=f"--wrt {names[0]} for one, --wrt {','.join(names)} for the gradient",
+    )

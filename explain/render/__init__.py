@@ -16,7 +16,8 @@ def _renderers(fmt: str) -> dict[str, Callable[[Any], str]]:
     Keyed by name so that a format module need not import every model to render one of them.
     """
     table: dict[str, Callable[[Any], str]] = import_module(f"explain.render.{fmt}").RENDERS
-    return table
+    grades: dict[str, Callable[[Any], str]] = import_module("explain.render.grades").RENDERS[fmt]
+    return {**table, **grades}
 
 
 def render(model: object, fmt: Format = "text") -> str:

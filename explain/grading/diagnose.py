@@ -1,0 +1,150 @@
+"""Name the likely mistake of an answer that differs: catalogue first, then general findings.
+
+General findings (when no catalogued wrong answer matches): an ambiguous reading, a wrong
+variable name, a decimal approximation, right only on part of the domain, an antiderivative,
+a sign-only difference, a constant factor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from explain.errors import ExplainError
+from explain.expr import Num, Parsed, children, variables
+from explain.grades import Mistake
+from explain.grading.compare import Comparison, close
+from explain.grading.evaluate import floats
+from explain.grading.problem import Prepared
+from explain.symbolic import from_sympy, symbol, to_sympy
+
+Array = Any
+NEAR_ONE = 1e-4
+"""A ratio this close to 1 is a small difference (a constant term), not a factor."""
+FACTOR_RTOL = 1e-9
+"""How constant the ratio answer/derivative must be to call it a constant factor."""
+INEXACT_RTOL = 1e-3
+"""A decimal answer this close everywhere is an approximation, not a different function."""
+
+
+def diagnose(
+    prepared: Prepared, parsed: Parsed, found: Comparison, names: tuple[str, ...]
+) -> Mistake | None:
+    """The first catalogued mistake the answer matches, else a general finding, else None."""
+    values = found.values
+    for candidate, expected in prepared.candidates:
+        if _same(values, expected):
+            return Mistake(candidate.code, candidate.title, candidate.step)
+    for check in (_renamed, _inexact, _partial, _antiderivative, _ambiguous, _factor):
+        mistake = check(prepared, parsed, found, names)
+        if mistake is not None:
+            return mistake
+    return None
+
+
+def _same(values: Array, expected: Array) -> bool:
+    defined = np.isfinite(expected)
+    if not defined.any() or (np.isfinite(values) != defined).any():
+        return False
+    return bool(close(values[defined], expected[defined]).all())
+
+
+def _ambiguous(prepared: Prepared, parsed: Parsed, found: Comparison, names: Any) -> Mistake | None:
+    for note in parsed.notes:
+        if note.kind == "ambiguous":
+            return Mistake("ambiguous_input", f"ambiguous input: {note.message}", "")
+    return None
+
+
+def _renamed(prepared: Prepared, parsed: Parsed, found: Comparison, names: Any) -> Mistake | None:
+    foreign = [n for n in variables(parsed.expr) if n not in prepared.names]
+    sample = prepared.sample
+    if not foreign or sample is None or not prepared.names:
+        return None
+    env = dict(sample.env_for(names))
+    for name in foreign:
+        env[name] = env[prepared.var]
+    values = floats(parsed.expr, env, sample.size)
+    if close(values, sample.reference).all():
+        title = f"wrong variable: {', '.join(foreign)} written instead of {prepared.var}"
+        return Mistake("wrong_variable", title, "")
+    return None
+
+
+def _inexact(prepared: Prepared, parsed: Parsed, found: Comparison, names: Any) -> Mistake | None:
+    decimals = [n.text for n in _nodes(parsed) if isinstance(n, Num) and "." in n.text]
+    sample = prepared.sample
+    if (
+        decimals
+        and sample is not None
+        and close(found.values, sample.reference, INEXACT_RTOL).all()
+    ):
+        title = f"inexact coefficient: the decimal {decimals[0]} stands for an exact number"
+        return Mistake("inexact_coefficient", title, "")
+    return None
+
+
+def _partial(prepared: Prepared, parsed: Parsed, found: Comparison, names: Any) -> Mistake | None:
+    sample = prepared.sample
+    if sample is None or prepared.var not in sample.env:
+        return None
+    near = close(found.values, sample.reference, INEXACT_RTOL)
+    telling = sample.reference != 0  # an underflow to 0 tells nothing
+    right_here = found.agree & near & telling
+    if near.all() or not right_here.any():
+        return None
+    where = sample.env[prepared.var]
+    right, wrong = where[right_here], where[~near]
+    if right.min() > 0 and wrong.max() < 0:
+        region = f"{prepared.var} > 0"
+    elif right.max() < 0 and wrong.min() > 0:
+        region = f"{prepared.var} < 0"
+    else:
+        region = "part of the domain"
+    title = f"right only for {region}: the problem's domain is larger"
+    return Mistake("branch_or_domain", title, "")
+
+
+def _antiderivative(
+    prepared: Prepared, parsed: Parsed, found: Comparison, names: Any
+) -> Mistake | None:
+    sample, function = prepared.sample, prepared.function
+    if sample is None or function is None or prepared.derivation is None:
+        return None
+    try:
+        derivative = from_sympy(to_sympy(parsed.expr, parsed.source).diff(symbol(prepared.var)))
+        values = floats(derivative, sample.env_for(names), sample.size)
+    except (ExplainError, KeyError):
+        return None
+    truth = floats(function, sample.env, sample.size)
+    if close(values, truth).all():
+        return Mistake("integrated_instead", "an antiderivative instead of the derivative", "")
+    return None
+
+
+def _factor(prepared: Prepared, parsed: Parsed, found: Comparison, names: Any) -> Mistake | None:
+    sample = prepared.sample
+    if sample is None:
+        return None
+    with np.errstate(all="ignore"):
+        ratio = found.values / sample.reference
+    ratio = ratio[np.isfinite(ratio) & (ratio != 0)]
+    if ratio.size < 2 or abs(ratio[0] - 1) < NEAR_ONE:
+        return None
+    if not close(ratio, np.full_like(ratio, ratio[0]), FACTOR_RTOL).all():
+        return None
+    if abs(ratio[0] + 1) < 1e-9:
+        return Mistake(
+            "sign_error", "sign error: the answer is the derivative with the opposite sign", ""
+        )
+    return Mistake("constant_factor", f"off by a constant factor {ratio[0]:.6g}", "")
+
+
+def _nodes(parsed: Parsed) -> list[Any]:
+    out, stack = [], [parsed.expr]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(children(node))
+    return out

@@ -1,0 +1,120 @@
+"""Equivalence and mistakes on labelled answers: the shared corpus and explain's own cases.
+
+Zero wrong verdicts: never "correct" for a non-equivalent answer, never "incorrect" for an
+equivalent one, every catalogued mistake named by its code, and no mistake claimed where the
+label has none.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from explain.grades import Problem
+from explain.grading import prepare
+from explain.grading.judge import judge
+from tests.conftest import CORPUS
+from tests.data.own_cases import CASES
+
+STATUS = {"equivalent": "correct", "not_equivalent": "incorrect", "invalid_syntax": "invalid"}
+CATALOGUED = {
+    "chain_missing_inner", "chain_misapplied", "product_as_product_of_derivatives",
+    "quotient_order_swapped", "quotient_denominator_not_squared", "sign_error",
+    "power_exponent_not_reduced", "power_coefficient_missing", "constant_term_error",
+    "constant_multiple_lost", "log_base_mixup", "exp_log_base_factor", "wrong_variable",
+    "original_returned", "integrated_instead", "power_exponential_confusion",
+    "derivative_table_mixup", "log_power_confusion", "higher_order_error",
+    "inexact_coefficient", "branch_or_domain", "ambiguous_input", "constant_factor",
+}  # fmt: skip
+UNREADABLE_PROBLEMS = {"eqf-24": "Piecewise is not in explain's input language"}
+
+
+def corpus_cases() -> list[Any]:
+    path = CORPUS / "equivalence_cases.json"  # a copy kept in the repository: never missing
+    cases = json.loads(Path(path).read_text(encoding="utf-8"))["cases"]
+    return [pytest.param(c, id=c["id"]) for c in cases]
+
+
+def verdict_for(function: str, variable: str, order: int, answer: str) -> Any:
+    return judge(prepare(Problem(function=function, variable=variable, order=order)), answer)
+
+
+@pytest.mark.parametrize("case", corpus_cases())
+def test_shared_corpus(case: dict[str, Any]) -> None:
+    if case["id"] in UNREADABLE_PROBLEMS:
+        pytest.skip(UNREADABLE_PROBLEMS[case["id"]])
+    problem = case["problem"]
+    verdict = verdict_for(
+        problem["function"], problem["variable"], problem["order"], case["student_answer"]
+    )
+    assert verdict.status == STATUS[case["expected"]], verdict
+    code = case.get("mistake_code")
+    if verdict.status == "incorrect":
+        assert verdict.witness is not None
+        got = verdict.mistake.code if verdict.mistake else None
+        assert got == (code if code in CATALOGUED else None), verdict
+
+
+@pytest.mark.parametrize(
+    ("function", "variable", "order", "answer", "status", "code"),
+    CASES,
+    ids=[f"{c[0]} | {c[3][:30]}" for c in CASES],
+)
+def test_own_cases(
+    function: str, variable: str, order: int, answer: str, status: str, code: str | None
+) -> None:
+    verdict = verdict_for(function, variable, order, answer)
+    assert verdict.status == status, verdict
+    if status == "incorrect":
+        assert verdict.witness is not None and verdict.witness.point
+        assert (verdict.mistake.code if verdict.mistake else None) == code, verdict
+
+
+def test_labelled_pairs_are_many_enough() -> None:
+    assert len(corpus_cases()) + len(CASES) >= 150
+
+
+def test_witness_shows_both_values_where_they_differ() -> None:
+    verdict = verdict_for("sin(x^2)", "x", 1, "cos(x^2)")
+    assert verdict.witness is not None
+    ((name, where),) = verdict.witness.point
+    assert name == "x"
+    import math
+
+    x = float(where)
+    assert float(verdict.witness.answer) == pytest.approx(math.cos(x * x), rel=1e-4)
+    assert float(verdict.witness.expected) == pytest.approx(2 * x * math.cos(x * x), rel=1e-4)
+    assert verdict.mistake is not None and verdict.mistake.step == "Chain rule on sin(x²)"
+
+
+def test_basis_is_proven_or_digits() -> None:
+    assert verdict_for("2*sin(x)*cos(x)", "x", 1, "2cos(2x)").basis == "proven"
+    big = verdict_for("(x - 1)^6000", "x", 1, "6000(x - 1)^5999")
+    assert big.status == "correct"
+
+
+def test_difference_beyond_float64_is_shown_with_enough_digits() -> None:
+    verdict = verdict_for("x^3/9", "x", 1, "0.333333333333333x^2")
+    assert verdict.witness is not None
+    assert verdict.witness.answer != verdict.witness.expected
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 17])
+def test_no_wrong_verdict_for_any_seed(seed: int) -> None:
+    for function, variable, order, answer, status, _ in CASES[::3]:
+        problem = prepare(Problem(function=function, variable=variable, order=order), seed)
+        assert judge(problem, answer).status == status, (function, answer, seed)
+
+
+def test_invalid_answer_says_where() -> None:
+    verdict = verdict_for("x^2", "x", 1, "2x +")
+    assert verdict.status == "invalid"
+    assert "column" in verdict.feedback
+
+
+def test_proof_on_a_positive_domain_says_so() -> None:
+    assert verdict_for("ln(x)", "x", 1, "1/abs(x)").basis == "proven for x > 0"
+    assert verdict_for("abs(x)", "x", 1, "x/abs(x)").basis.startswith("agrees to 30 digits")
