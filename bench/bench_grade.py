@@ -43,7 +43,7 @@ from explain.parse_latex import read  # noqa: E402
 from explain.symbolic import to_sympy  # noqa: E402
 from tests.data.own_cases import CASES  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "equivalence_cases.json"
+CORPUS = ROOT / "tests" / "corpus" / "equivalence_cases.json"
 STATUS = {"equivalent": "correct", "not_equivalent": "incorrect", "invalid_syntax": "invalid"}
 BASELINE_SECONDS = 20.0
 CLASS = {
