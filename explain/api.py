@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from explain.batch import Options
     from explain.events import Narration
     from explain.grades import ClassReport, Problem, Verdict
+    from explain.grading.mistakes import Candidate
     from explain.numeric import Point
     from explain.reports import CrossCheck, Graph, Worksheet
 
@@ -126,8 +127,21 @@ def build_worksheet(
         roster = read_students(os.fspath(students))
     elif students is not None:
         roster = tuple(students)
-    engines = Engines(read=read, derive=derive, crosscheck=crosscheck, narrate=narrate)
+    engines = Engines(
+        read=read, derive=derive, crosscheck=crosscheck, narrate=narrate, check=check,
+        mistakes=_mistakes,
+    )  # fmt: skip
     return build(sheet, engines, variants=variants, seed=seed, students=roster)
+
+
+def _mistakes(derivation: Derivation) -> list[Candidate]:
+    """The mistake catalogue's wrong answers for a derivation, as `check` tries them."""
+    from explain.grading.mistakes import catalogue
+    from explain.symbolic import to_sympy
+
+    parsed = derivation.parsed
+    names = tuple(dict.fromkeys((*variables(parsed.expr), derivation.var)))
+    return _bounded(lambda: catalogue(derivation, to_sympy(parsed.expr, parsed.source), names))
 
 
 def check(problem: Problem | str, answer: str, *, seed: int = 0) -> Verdict:

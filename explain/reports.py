@@ -112,9 +112,10 @@ class CrossCheck:
 
 # --- worksheets -----------------------------------------------------------------------------
 
-ProblemKind = Literal["derivative", "value", "gradient", "code"]
+ProblemKind = Literal["derivative", "value", "gradient", "code", "mistake"]
 """derivative: d/dx (partial, order n); value: the derivative at a point; gradient: of a tensor
-expression at given values; code: a tensor attribute (x.grad) after an autograd script."""
+expression at given values; code: a tensor attribute (x.grad) after an autograd script;
+mistake: a student's wrong derivative (from the mistake catalogue) to find the mistake in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +130,24 @@ class CodeAnswer:
     value: Array
 
 
-Answer = Derivation | CrossCheck | CodeAnswer
+@dataclass(frozen=True, slots=True)
+class MistakeAnswer:
+    """The key of a find-the-mistake problem: the mistake as `explain check` names it, the
+    correct derivative with its steps, and a point where the wrong and right derivatives differ.
+
+    `mistake` is an explain.grades.Mistake (code, title, step of the Derivation) and `witness`
+    an explain.grades.Witness (the point; `answer` the wrong value, `expected` the right one):
+    grades is a sibling model module, not imported here.
+    """
+
+    mistake: Any
+    derivation: Derivation
+    witness: Any
+
+
+Answer = Derivation | CrossCheck | CodeAnswer | MistakeAnswer
 """The worked answer of a problem: the steps (and value at a point), the gradient cross-check
-of a tensor problem, or the narrated script."""
+of a tensor problem, the narrated script, or the mistake named with the right steps."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,12 +190,28 @@ class CodeQuestion:
     tensor: str
 
 
-Task = Differentiate | EvaluateAt | TensorGradient | CodeQuestion
+@dataclass(frozen=True, slots=True)
+class FindMistake:
+    """A student wrote `wrong` for d/dx f (order n): what went wrong, and what is right?
+
+    `wrong` is the wrong derivative (SymPy), `wrong_text` the same in explain's syntax (the
+    text `explain check` judged).
+    """
+
+    function: Parsed
+    variable: str
+    order: int
+    partial: bool
+    wrong: Any
+    wrong_text: str
+
+
+Task = Differentiate | EvaluateAt | TensorGradient | CodeQuestion | FindMistake
 """What a problem asks (a closed union: each renderer matches every case)."""
 
 KIND_OF_TASK: dict[type, ProblemKind] = {
     Differentiate: "derivative", EvaluateAt: "value", TensorGradient: "gradient",
-    CodeQuestion: "code",
+    CodeQuestion: "code", FindMistake: "mistake",
 }  # fmt: skip
 
 

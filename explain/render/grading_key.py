@@ -10,6 +10,8 @@ from explain.reports import (
     CodeQuestion,
     Differentiate,
     EvaluateAt,
+    FindMistake,
+    MistakeAnswer,
     SheetProblem,
     Task,
     TensorGradient,
@@ -59,6 +61,8 @@ def _task(task: Task) -> list[str]:
             return [f"script = {toml_text(script)}", f"question = {toml_string(question)}"]
         case Differentiate(function=f, variable=var, order=order):
             at = None
+        case FindMistake(function=f, variable=var, order=order):
+            at = None  # graded as a derivative: the corrected answer is the expected one
         case EvaluateAt(function=f, variable=var, order=order, at=at):
             pass
         case TensorGradient(function=f, variable=var, at=at):
@@ -72,9 +76,17 @@ def _task(task: Task) -> list[str]:
 
 def _problem(table: str, p: SheetProblem) -> list[str]:
     return [
-        f"[{table}]", *_task(p.task), f"expected = {toml_string(p.expected)}",
+        f"[{table}]", *_note(p), *_task(p.task), f"expected = {toml_string(p.expected)}",
         f"points = {p.points}", "",
     ]  # fmt: skip
+
+
+def _note(p: SheetProblem) -> list[str]:
+    """A find-the-mistake problem says, as a comment, what the sheet showed."""
+    if not isinstance(p.task, FindMistake) or not isinstance(p.answer, MistakeAnswer):
+        return []
+    code = p.answer.mistake.code
+    return [f"# find the mistake: the sheet shows {p.task.wrong_text} ({code})"]
 
 
 def grading_key(ws: Worksheet) -> str:

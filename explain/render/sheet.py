@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Literal, assert_never
 
+from explain.grades import Mistake, Witness
 from explain.reports import (
     CodeQuestion,
     Differentiate,
     EvaluateAt,
+    FindMistake,
+    MistakeAnswer,
     SheetProblem,
     TensorGradient,
     Variant,
@@ -38,13 +41,37 @@ def sentence(p: SheetProblem) -> str:
             )
         case CodeQuestion(question=question):
             return f"What is {question} after this code runs?"
+        case FindMistake():
+            return "A student wrote:"
         case _:
             assert_never(p.task)
 
 
+WHAT_WENT_WRONG = "What went wrong? Give the correct derivative."
+"""Asked under a find-the-mistake problem's wrong derivative (also after a teacher's prompt)."""
+
+
 def partial(p: SheetProblem) -> bool:
     """Whether the problem's derivative is partial (its function has several variables)."""
-    return isinstance(p.task, Differentiate | EvaluateAt) and p.task.partial
+    return isinstance(p.task, Differentiate | EvaluateAt | FindMistake) and p.task.partial
+
+
+def mistake(a: MistakeAnswer) -> str:
+    """The key's sentence naming the mistake and the step where it happened."""
+    named: Mistake = a.mistake
+    step = f" (at the {named.step})" if named.step else ""
+    return f"{named.title[:1].upper()}{named.title[1:]}{step}."
+
+
+def witness(a: MistakeAnswer) -> str:
+    """The key's sentence with a point where the wrong and right derivatives differ."""
+    w: Witness = a.witness
+    where = ", ".join(f"{name} = {value}" for name, value in w.point)
+    return f"At {where} the student's derivative is {w.answer}; the correct one is {w.expected}."
+
+
+KEY_LABELS = ("The student wrote", "The mistake", "Where they differ")
+"""The key's labels of a find-the-mistake problem: the wrong derivative, the mistake, the point."""
 
 
 def points(n: int) -> str:

@@ -19,6 +19,8 @@ from explain.reports import (
     CrossCheck,
     Differentiate,
     EvaluateAt,
+    FindMistake,
+    MistakeAnswer,
     SheetProblem,
     TensorGradient,
     Variant,
@@ -160,8 +162,16 @@ def _task(p: SheetProblem) -> list[str]:
             return [rf"\[ f = {latex(f.expr)} \]", rf"with \texttt{{{escape(at)}}}.\par"]
         case CodeQuestion(script=script):
             return _code(script)
+        case FindMistake():
+            return [_wrong(p.task), rf"{escape(sheet.WHAT_WENT_WRONG)}\par"]
         case _:
             assert_never(p.task)
+
+
+def _wrong(task: FindMistake) -> str:
+    """The student's derivative: d/dx f = the wrong derivative."""
+    said = tex.equation((D(task.variable, task.partial, task.order), Written(task.function.expr)))
+    return rf"\[ {said} = {sym_latex(task.wrong)} \]"
 
 
 def _code(script: str) -> list[str]:
@@ -193,7 +203,7 @@ def _boxed(p: SheetProblem) -> str:
     match p.answer:
         case Derivation(value=value) if value is not None:
             return rf"$\boxed{{{sym_latex(value.exact)}}}$"
-        case Derivation(result=result):
+        case Derivation(result=result) | MistakeAnswer(derivation=Derivation(result=result)):
             return rf"$\boxed{{{sym_latex(result)}}}$"
         case _:
             return rf"\fbox{{\texttt{{{escape(p.expected)}}}}}"
@@ -208,8 +218,22 @@ def _worked(p: SheetProblem) -> list[str]:
             return _gradient(c)
         case CodeAnswer() as a:
             return _narrated(a.narration)
+        case MistakeAnswer(derivation=d) as a:
+            partial = sheet.partial(p)
+            return [*_mistake(p, a), tex.headline(d, partial), *tex.body(d, partial)]
         case _:
             assert_never(p.answer)
+
+
+def _mistake(p: SheetProblem, a: MistakeAnswer) -> list[str]:
+    """What the student wrote, the mistake named and a point where it shows."""
+    wrote, named, differ = (escape(label) for label in sheet.KEY_LABELS)
+    shown = [_wrong(p.task)] if isinstance(p.task, FindMistake) else []
+    return [
+        rf"\noindent\textbf{{{wrote}:}}", *shown,
+        rf"\noindent\textbf{{{named}.}} {escape(sheet.mistake(a))}\par",
+        rf"\noindent\textbf{{{differ}.}} {escape(sheet.witness(a))}\par",
+    ]  # fmt: skip
 
 
 def _gradient(c: CrossCheck) -> list[str]:

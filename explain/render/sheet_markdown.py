@@ -18,6 +18,8 @@ from explain.reports import (
     CrossCheck,
     Differentiate,
     EvaluateAt,
+    FindMistake,
+    MistakeAnswer,
     SheetProblem,
     TensorGradient,
     Variant,
@@ -70,8 +72,16 @@ def _task(p: SheetProblem) -> list[str]:
             return [f"$$f = {latex(f.expr)}$$", "", f"with {md.code(at)}"]
         case CodeQuestion(script=script):
             return md.fence(script, "python")
+        case FindMistake():
+            return [_wrong(p.task), "", md.escape(sheet.WHAT_WENT_WRONG)]
         case _:
             assert_never(p.task)
+
+
+def _wrong(task: FindMistake) -> str:
+    """The student's derivative: d/dx f = the wrong derivative."""
+    said = tex.equation((D(task.variable, task.partial, task.order), Written(task.function.expr)))
+    return f"$${said} = {sym_latex(task.wrong)}$$"
 
 
 def _solution(number: int, p: SheetProblem) -> list[str]:
@@ -83,6 +93,13 @@ def _solution(number: int, p: SheetProblem) -> list[str]:
             out += [*_task(p), "", md.render_crosscheck(c)]
         case CodeAnswer() as a:
             out += _narrated(a.narration)
+        case MistakeAnswer(derivation=d) as a:
+            wrote, named, differ = (md.escape(label) for label in sheet.KEY_LABELS)
+            out += [f"**{wrote}:**", ""]
+            out += [_wrong(p.task), ""] if isinstance(p.task, FindMistake) else []
+            out += [rf"**{named}\.** {md.escape(sheet.mistake(a))}", ""]
+            out += [rf"**{differ}\.** {md.escape(sheet.witness(a))}", ""]
+            out.append(md.render_derivation(d))
         case _:
             assert_never(p.answer)
     return [*out, f"*{md.escape(sheet.verified(p))}*", ""]

@@ -3,26 +3,41 @@
 Variant k draws each templated problem from its own generator (explain.worksheet.template) and
 draws again while the result is degenerate (Degenerate: a zero derivative, undefined at the
 point, a script that raises), repeats a problem already on the sheet, or makes the whole sheet a
-copy of an earlier variant. A fixed problem that is degenerate, and any answer that exact and
-autograd disagree on, stop the build with the problem named. Equal problems are built once.
+copy of an earlier variant. A find-the-mistake problem draws its wrong derivative from the same
+generator (explain.worksheet.mistake), so a fixed function shows another mistake on each
+variant. A fixed problem that is degenerate, and any answer that exact and autograd disagree
+on, stop the build with the problem named. Equal problems are built (and wrong derivatives
+judged) once.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field, replace
 
 from explain import limits
 from explain.errors import ExplainError, SpecError
 from explain.reports import SheetProblem, Variant, Worksheet
-from explain.worksheet.problems import Degenerate, Engines, build_problem
+from explain.worksheet.mistake import Judged, choose
+from explain.worksheet.problems import Degenerate, Engines, Menu, build_problem
 from explain.worksheet.spec import ProblemSpec, SheetSpec
 from explain.worksheet.template import Values, draw, fill, generator
 
 LABELS = {"expression": "function", "--at": "at", "value": "at", "script": "script"}
 """Labels the engines give their inputs → the spec key they came from."""
 
-Built = SheetProblem | Degenerate
-Memo = dict[ProblemSpec, Built]
+Built = SheetProblem | Menu | Degenerate
+Drawn = tuple[ProblemSpec, int]
+"""A problem as drawn: its filled spec and the wrong derivative chosen (-1: not a mistake)."""
+
+
+@dataclass
+class Memo:
+    """One build's work, reused by every variant: the problems built, the wrong derivatives
+    judged (per find-the-mistake problem)."""
+
+    built: dict[ProblemSpec, Built] = field(default_factory=dict)
+    judged: dict[ProblemSpec, Judged] = field(default_factory=dict)
 
 
 def build(
@@ -46,15 +61,15 @@ def build(
     count = 1 if variants is None else variants
     if not 1 <= count <= limits.MAX_VARIANTS:
         raise SpecError(f"--variants must be from 1 to {limits.MAX_VARIANTS}", label="--variants")
-    templated = any(p.params for p in spec.problems)
+    templated = any(p.params or p.kind == "mistake" for p in spec.problems)
     if count > 1 and not templated:
         raise SpecError(
             f"--variants {count}: no problem has parameters, so every sheet would be the same",
             label=spec.name,
             hint="add [problems.<id>.params] to a problem to make it a template",
         )
-    memo: Memo = {}
-    seen: set[tuple[ProblemSpec, ...]] = set()
+    memo = Memo()
+    seen: set[tuple[Drawn, ...]] = set()
     sheets = []
     width = len(str(count))
     for k in range(1, count + 1):
@@ -71,17 +86,17 @@ def _distinct_sheet(
     engines: Engines,
     rngs: list[random.Random],
     memo: Memo,
-    seen: set[tuple[ProblemSpec, ...]],
+    seen: set[tuple[Drawn, ...]],
     k: int,
 ) -> tuple[SheetProblem, ...]:
     for _ in range(limits.MAX_RESAMPLES):
-        filled: list[ProblemSpec] = []
+        drawn: list[Drawn] = []
         built: list[SheetProblem] = []
         for problem, rng in zip(spec.problems, rngs, strict=True):
-            one, made = _drawn(spec.name, problem, rng, engines, memo, filled)
-            filled.append(one)
+            one, made = _drawn(spec.name, problem, rng, engines, memo, [d[0] for d in drawn])
+            drawn.append(one)
             built.append(made)
-        signature = tuple(filled)
+        signature = tuple(drawn)
         if signature not in seen:
             seen.add(signature)
             return tuple(built)
@@ -99,7 +114,7 @@ def _drawn(
     engines: Engines,
     memo: Memo,
     earlier: list[ProblemSpec],
-) -> tuple[ProblemSpec, SheetProblem]:
+) -> tuple[Drawn, SheetProblem]:
     """Draw until the problem is not degenerate and not already on this sheet."""
     why = "it repeats an earlier problem of the sheet"
     for _ in range(limits.MAX_RESAMPLES if problem.params else 1):
@@ -107,11 +122,14 @@ def _drawn(
         one = fill(problem, values)
         if _same_task(one, earlier):
             continue
-        if one not in memo:
-            memo[one] = _built(name, one, values, engines)
-        made = memo[one]
+        if one not in memo.built:
+            memo.built[one] = _built(name, one, values, engines)
+        chosen, made = -1, memo.built[one]
+        if isinstance(made, Menu):
+            judged = memo.judged.setdefault(one, {})
+            chosen, made = _chosen(name, made, values, rng, engines, judged)
         if isinstance(made, SheetProblem):
-            return one, made
+            return (one, chosen), made
         why = str(made)
     where = f"{name}: {problem.key}"
     if not problem.params:
@@ -132,10 +150,27 @@ def _built(name: str, one: ProblemSpec, values: Values, engines: Engines) -> Bui
     except Degenerate as why:
         return why
     except ExplainError as err:
-        drawn = f" (drawn: {', '.join(f'{k}={v}' for k, v in values)})" if values else ""
-        field = LABELS.get(err.label or "", err.label) or ("script" if one.script else None)
-        err.label = f"{name}: {one.key}" + (f".{field}" if field else "") + drawn
+        _label(err, name, one, values)
         raise
-    from dataclasses import replace
+    return made if isinstance(made, Menu) else replace(made, parameters=values)
 
-    return replace(made, parameters=values)
+
+def _chosen(
+    name: str, menu: Menu, values: Values, rng: random.Random, engines: Engines, judged: Judged
+) -> tuple[int, SheetProblem | Degenerate]:
+    """The wrong derivative drawn for a find-the-mistake problem (its index in the menu)."""
+    try:
+        index, made = choose(menu, rng, engines, judged)
+    except Degenerate as why:
+        return -1, why
+    except ExplainError as err:
+        _label(err, name, menu.spec, values)
+        raise
+    return index, replace(made, parameters=values)
+
+
+def _label(err: ExplainError, name: str, one: ProblemSpec, values: Values) -> None:
+    """Say where: the file, the problem's key (and field) and the values drawn."""
+    drawn = f" (drawn: {', '.join(f'{k}={v}' for k, v in values)})" if values else ""
+    key = LABELS.get(err.label or "", err.label) or ("script" if one.script else None)
+    err.label = f"{name}: {one.key}" + (f".{key}" if key else "") + drawn

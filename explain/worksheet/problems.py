@@ -6,12 +6,14 @@ CrossCheck for a tensor gradient, the narrator's run for a code problem. Each an
 by comparing the exact value with PyTorch's autograd; a disagreement stops the build
 (KeyNotVerified). A draw that makes a poor problem (a zero derivative, a value that is undefined,
 a script that raises) is `Degenerate`: the builder draws again, or stops for a fixed problem.
+A find-the-mistake problem is first a `Menu` (its right answer and the catalogue's wrong ones);
+explain.worksheet.mistake draws the wrong derivative the student sees.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,8 @@ import sympy
 from explain.errors import KeyNotVerified, SpecError
 from explain.events import Backward, GradCleared, Narration, Raised, TensorCreated
 from explain.expr import Parsed, variables
+from explain.grades import Verdict
+from explain.grading.mistakes import Candidate
 from explain.reports import (
     Answer,
     CodeAnswer,
@@ -51,14 +55,30 @@ class Engines:
     derive: Callable[..., Derivation]  # derive(parsed, var, order=n, at=None | "x=1")
     crosscheck: Callable[..., CrossCheck]  # crosscheck(parsed, at, var)
     narrate: Callable[..., Narration]  # narrate(source, filename=...)
+    check: Callable[..., Verdict]  # check(grades.Problem(function, variable, order), answer)
+    mistakes: Callable[[Derivation], Sequence[Candidate]]  # the mistake catalogue's wrong answers
+
+
+@dataclass(frozen=True, slots=True)
+class Menu:
+    """A find-the-mistake problem before its mistake is drawn: the right derivative, worked and
+    verified, and the catalogue's wrong derivatives (of the spec's `mistake` code, when given)."""
+
+    spec: ProblemSpec
+    derivation: Derivation
+    partial: bool
+    expected: str
+    verified: str
+    candidates: tuple[Candidate, ...]
 
 
 class Degenerate(Exception):
     """This draw makes a poor problem (a signal to draw again, not a user error); says why."""
 
 
-def build_problem(spec: ProblemSpec, engines: Engines) -> SheetProblem:
-    """The problem with its answer, the grading key's `expected` and how it was verified."""
+def build_problem(spec: ProblemSpec, engines: Engines) -> SheetProblem | Menu:
+    """The problem with its answer, the grading key's `expected` and how it was verified (for
+    a find-the-mistake problem, the Menu its wrong derivative is drawn from)."""
     if spec.script is not None:
         return _code(spec, spec.script, engines)
     parsed = engines.read(spec.function or "")
@@ -73,8 +93,22 @@ def build_problem(spec: ProblemSpec, engines: Engines) -> SheetProblem:
     if kind == "value":
         return _value(spec, engines, derivation, partial)
     verified = _check_somewhere(engines, parsed, var) + _higher(spec, derivation)
+    expected = explain_text(derivation.result, engines)
+    if kind == "mistake":
+        wrong = _catalogued(spec, engines, derivation)
+        return Menu(spec, derivation, partial, expected, verified, wrong)
     task = Differentiate(parsed, var, spec.order, partial)
-    return _problem(spec, task, derivation, _expression(derivation.result, engines), verified)
+    return sheet_problem(spec, task, derivation, expected, verified)
+
+
+def _catalogued(spec: ProblemSpec, engines: Engines, d: Derivation) -> tuple[Candidate, ...]:
+    found = tuple(engines.mistakes(d))
+    wanted = tuple(c for c in found if spec.mistake in (None, c.code))
+    if not wanted:
+        codes = ", ".join(dict.fromkeys(c.code for c in found)) or "none"
+        what = f"no {spec.mistake} mistake" if spec.mistake else "no mistake"
+        raise Degenerate(f"the catalogue has {what} for {d.parsed.source} (it has: {codes})")
+    return wanted
 
 
 def _kind_of(spec: ProblemSpec) -> str:
@@ -104,7 +138,7 @@ def _variable(spec: ProblemSpec, parsed: Parsed) -> str:
     )
 
 
-def _problem(
+def sheet_problem(
     spec: ProblemSpec, task: Task, answer: Answer, expected: str, verified: str
 ) -> SheetProblem:
     return SheetProblem(
@@ -162,9 +196,9 @@ def _value(spec: ProblemSpec, engines: Engines, d: Derivation, partial: bool) ->
             raise KeyNotVerified(
                 f"the exact value {d.value.approx} is not autograd's {torch_value}"
             )
-    expected = _expression(d.value.exact, engines)
+    expected = explain_text(d.value.exact, engines)
     task = EvaluateAt(d.parsed, d.var, spec.order, partial, d.value.point, at)
-    return _problem(spec, task, d, expected, said + _higher(spec, d))
+    return sheet_problem(spec, task, d, expected, said + _higher(spec, d))
 
 
 def _gradient(spec: ProblemSpec, engines: Engines, parsed: Parsed, var: str) -> SheetProblem:
@@ -177,7 +211,7 @@ def _gradient(spec: ProblemSpec, engines: Engines, parsed: Parsed, var: str) -> 
     if not np.any(exact):
         raise Degenerate("the gradient is 0")
     task = TensorGradient(parsed, var, at)
-    return _problem(spec, task, check, array_text(exact), said)
+    return sheet_problem(spec, task, check, array_text(exact), said)
 
 
 # --- code problems ----------------------------------------------------------------------------
@@ -201,7 +235,7 @@ def _code(spec: ProblemSpec, script: str, engines: Engines) -> SheetProblem:
     answer = CodeAnswer(narration=narration, tensor=tensor, value=value)
     said = _verify_backwards(narration, tensor)
     task = CodeQuestion(script, question, tensor)
-    return _problem(spec, task, answer, array_text(value), said)
+    return sheet_problem(spec, task, answer, array_text(value), said)
 
 
 def final_grad(narration: Narration, tensor: str) -> Any:
@@ -253,7 +287,7 @@ class _KeyPrinter(sympy.printing.str.StrPrinter):  # type: ignore[misc]
         return f"abs({self._print(expr.args[0])})"
 
 
-def _expression(value: Any, engines: Engines) -> str:
+def explain_text(value: Any, engines: Engines) -> str:
     """The value in explain's syntax, read back to make sure it means the same."""
     text = str(_KeyPrinter().doprint(value))
     back = to_sympy(engines.read(text).expr)

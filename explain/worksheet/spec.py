@@ -2,9 +2,9 @@
 
 The format (documented in samples/worksheets/chain_rule.toml and the README):
     title, course, date, instructions, space   (top level; only title is required)
-    [problems.<id>]   kind, function | script + question, variable, order, at, points, space,
-                      prompt, and [problems.<id>.params] for templates ({int = [lo, hi]},
-                      {choice = [...]}).
+    [problems.<id>]   kind, function | script + question, variable, order, at, mistake, points,
+                      space, prompt, and [problems.<id>.params] for templates
+                      ({int = [lo, hi]}, {choice = [...]}).
 Nothing here computes maths: texts stay texts until the builder reads them with explain's parser.
 """
 
@@ -22,12 +22,14 @@ from explain.reports import ProblemKind
 KINDS: tuple[str, ...] = get_args(ProblemKind)
 SHEET_KEYS = ("title", "course", "date", "instructions", "space", "problems")
 PROBLEM_KEYS = (
-    "kind", "function", "variable", "order", "at", "script", "question", "points", "space",
-    "prompt", "params",
+    "kind", "function", "variable", "order", "at", "script", "question", "mistake", "points",
+    "space", "prompt", "params",
 )  # fmt: skip
 ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 PARAM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,15}")
 QUESTION = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.grad")
+MISTAKE_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+"""A mistake code of the catalogue (explain.grading.mistakes): chain_missing_inner, ..."""
 DEFAULT_SPACE_CM = 4.0
 MAX_SPACE_CM = 25.0
 MAX_POINTS = 100
@@ -76,6 +78,7 @@ class ProblemSpec:
     space: float
     prompt: str
     params: tuple[tuple[str, Param], ...]
+    mistake: str | None = None  # kind "mistake": the catalogued mistake asked for (None: drawn)
 
     @property
     def key(self) -> str:
@@ -246,6 +249,7 @@ def _problem(pid: str, body: object, name: str, space: float) -> ProblemSpec:
         space=_number(body, "space", name, prefix, space, MAX_SPACE_CM),
         prompt=_text(body, "prompt", name, prefix),
         params=_params(body.get("params", {}), name, prefix + "params"),
+        mistake=_mistake(body, kind, name, prefix),
     )
     _placeholders_declared(spec, name)
     return spec
@@ -266,12 +270,24 @@ def _kind(body: dict[str, Any], name: str, prefix: str, script: str) -> str | No
         raise SpecError(
             f'a {kind} problem needs values: add at = "x=1"', label=_where(name, prefix + "at")
         )
-    if kind == "derivative" and "at" in body:
-        raise SpecError(
-            'a derivative problem has no values: use kind = "value"',
-            label=_where(name, prefix + "at"),
-        )
+    if kind in ("derivative", "mistake") and "at" in body:
+        hint = ': use kind = "value"' if kind == "derivative" else ""
+        raise SpecError(f"a {kind} problem has no values{hint}", label=_where(name, prefix + "at"))
     return str(kind)
+
+
+def _mistake(body: dict[str, Any], kind: str | None, name: str, prefix: str) -> str | None:
+    """The `mistake` code of a find-the-mistake problem (checked against the catalogue when
+    the problem is built: which mistakes exist depends on the function)."""
+    if "mistake" not in body:
+        return None
+    code = body["mistake"]
+    where = _where(name, prefix + "mistake")
+    if kind != "mistake":
+        raise SpecError('goes with kind = "mistake"', label=where)
+    if not isinstance(code, str) or not MISTAKE_CODE.fullmatch(code):
+        raise SpecError("a mistake code such as chain_missing_inner", label=where)
+    return code
 
 
 def _what(function: str | None, script: str, question: str, name: str, prefix: str) -> None:
