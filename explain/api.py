@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from explain.grading.mistakes import Candidate
     from explain.numeric import Point
     from explain.reports import CrossCheck, Graph, Worksheet
+    from explain.worksheet import Engines
 
 T = TypeVar("T")
 _ONE = 1.0  # the value graph() gives a variable that --at does not mention
@@ -117,7 +118,7 @@ def build_worksheet(
     Every answer is worked (steps, values, narrated backward calls) and verified against
     PyTorch's autograd; the same spec and seed give the same sheets, byte for byte.
     """
-    from explain.worksheet import Engines, build, parse_spec, read_spec, read_students
+    from explain.worksheet import build, parse_spec, read_spec, read_students
 
     if (spec is None) == (text is None):
         raise UsageError("give a spec file or its text, not both")
@@ -127,11 +128,17 @@ def build_worksheet(
         roster = read_students(os.fspath(students))
     elif students is not None:
         roster = tuple(students)
-    engines = Engines(
+    return build(sheet, worksheet_engines(), variants=variants, seed=seed, students=roster)
+
+
+def worksheet_engines() -> Engines:
+    """The API functions the worksheet builder calls (a test may replace one to plant a fault)."""
+    from explain.worksheet import Engines
+
+    return Engines(
         read=read, derive=derive, crosscheck=crosscheck, narrate=narrate, check=check,
         mistakes=_mistakes,
     )  # fmt: skip
-    return build(sheet, engines, variants=variants, seed=seed, students=roster)
 
 
 def _mistakes(derivation: Derivation) -> list[Candidate]:

@@ -51,7 +51,9 @@ def keys() -> dict[str, dict[str, Any]]:
 def test_single_sheet_key_layout() -> None:
     key = keys()["fixed"]
     assert key["title"] == "Derivatives: one of each kind"
-    assert list(key["problems"]) == ["product", "partial", "second", "value", "blog", "accumulate"]
+    assert list(key["problems"]) == [
+        "product", "partial", "second", "value", "blog", "accumulate", "mistake",
+    ]  # fmt: skip
     assert key["problems"]["product"] == {
         "function": "x^2 sin(x)",
         "variable": "x",
@@ -62,6 +64,12 @@ def test_single_sheet_key_layout() -> None:
     assert key["problems"]["value"]["at"] == "x=1"
     assert key["problems"]["accumulate"]["question"] == "x.grad"
     assert key["problems"]["accumulate"]["script"].startswith("import torch\nx = torch.tensor(")
+    assert key["problems"]["mistake"] == {  # graded as a derivative: the corrected answer
+        "function": "sin(x^2)",
+        "variable": "x",
+        "expected": "2*x*cos(x**2)",
+        "points": 2,
+    }
 
 
 def test_variant_key_layout() -> None:
@@ -70,7 +78,7 @@ def test_variant_key_layout() -> None:
     assert list(key["variants"]) == ["1", "2", "3"]
     for variant in key["variants"].values():
         assert list(variant["problems"]) == [
-            "product", "power", "gauss", "partial", "slope", "second",
+            "product", "power", "gauss", "partial", "slope", "second", "mistake",
         ]  # fmt: skip
 
 
@@ -109,4 +117,4 @@ def test_every_expected_answer_re_derives() -> None:
             for problem in table["problems"].values():
                 check_problem(problem)
                 count += 1
-    assert count == 6 + 3 * 6 + 3 * 6
+    assert count == 7 + 3 * 7 + 3 * 6

@@ -28,6 +28,8 @@ def test_worksheet_key_grades_its_own_answers_correct(spec: str, tmp_path: Path)
          "--grading-key", str(key)],
     )  # fmt: skip
     assert made.exit_code == 0, made.output
+    if spec == "chain_rule.toml":  # with a find-the-mistake problem, graded as a derivative
+        assert "# find the mistake: the sheet shows " in key.read_text(encoding="utf-8")
     variants = tomllib.loads(key.read_text(encoding="utf-8"))["variants"]
     assert len(variants) == 5
     rows = [("student", "problem", "answer", "variant")]

@@ -14,14 +14,20 @@ from explain import api
 from explain.errors import ExplainError, KeyNotVerified, SpecError
 from explain.events import Backward
 from explain.render.sheet import document
-from explain.reports import CodeQuestion, Differentiate, EvaluateAt, TensorGradient
-from explain.worksheet import Engines, build, parse_spec
+from explain.reports import (
+    CodeQuestion,
+    Differentiate,
+    EvaluateAt,
+    FindMistake,
+    TensorGradient,
+)
+from explain.worksheet import build, parse_spec
 from explain.worksheet.problems import final_grad
 from tests.conftest import ROOT
 from tests.worksheet_specs import FIXED, TEMPLATE
 
 SAMPLES = ROOT / "samples" / "worksheets"
-ENGINES = Engines(api.read, api.derive, api.crosscheck, api.narrate)
+ENGINES = api.worksheet_engines()
 
 
 def spec_error(text: str) -> str:
@@ -50,6 +56,22 @@ BAD_SPECS = {
     "value without at": (
         'title = "t"\n[problems.p]\nfunction = "x"\nkind = "value"',
         "problems.p.at: a value problem needs values",
+    ),
+    "mistake without its kind": (
+        'title = "t"\n[problems.p]\nfunction = "x^2"\nmistake = "sign_error"',
+        'problems.p.mistake: goes with kind = "mistake"',
+    ),
+    "mistake code not a code": (
+        'title = "t"\n[problems.p]\nfunction = "x^2"\nkind = "mistake"\nmistake = "x; y"',
+        "problems.p.mistake: a mistake code such as chain_missing_inner",
+    ),
+    "mistake with values": (
+        'title = "t"\n[problems.p]\nfunction = "x^2"\nkind = "mistake"\nat = "x=1"',
+        "problems.p.at: a mistake problem has no values",
+    ),
+    "mistake of a script": (
+        'title = "t"\n[problems.p]\nscript = "y"\nquestion = "x.grad"\nkind = "mistake"',
+        "problems.p.kind: a code problem has a script; other kinds have a function",
     ),
     "bad id": ('title = "t"\n[problems."a b"]\nfunction = "x"', "a problem id is"),
     "reversed int": (
@@ -95,15 +117,19 @@ def test_fixed_sheet_has_every_kind_with_verified_answers() -> None:
     ws = build_text(FIXED)
     [sheet] = ws.variants
     kinds = [p.kind for p in sheet.problems]
-    assert kinds == ["derivative", "derivative", "derivative", "value", "gradient", "code"]
+    assert kinds == [
+        "derivative", "derivative", "derivative", "value", "gradient", "code", "mistake",
+    ]  # fmt: skip
     assert [type(p.task) for p in sheet.problems] == [
         Differentiate, Differentiate, Differentiate, EvaluateAt, TensorGradient, CodeQuestion,
+        FindMistake,
     ]  # fmt: skip
     expected = [p.expected for p in sheet.problems]
     assert expected[0] == "x**2*cos(x) + 2*x*sin(x)"
     assert expected[3] == "cos(1) + 4"
     assert expected[4] == "[[4, 6], [8, 10]]"
     assert expected[5] == "[5, 7]"  # 2x + 3 at x = [1, 2]: the second backward accumulates
+    assert expected[6] == "2*x*cos(x**2)"  # the right derivative, not the student's cos(x**2)
     for p in sheet.problems:
         assert p.verified.startswith("exact and autograd agree"), p.verified
     assert sheet.problems[1].task.partial  # type: ignore[union-attr]
@@ -224,7 +250,7 @@ def test_a_script_whose_exact_gradient_differs_stops_the_build() -> None:
         return dataclasses.replace(n, events=events)
 
     spec = parse_spec(FIXED, "s.toml")
-    only = dataclasses.replace(spec, problems=spec.problems[-1:])
+    only = dataclasses.replace(spec, problems=tuple(p for p in spec.problems if p.script))
     with pytest.raises(
         KeyNotVerified,
         match=r"problems\.accumulate\.script: exact and autograd disagree at line 4 \(y\.backward",
@@ -268,7 +294,7 @@ TOML_VALUES = st.recursive(
     max_leaves=8,
 )  # fmt: skip
 KEYS = st.sampled_from(["function", "script", "question", "variable", "order", "at", "points",
-                        "space", "prompt", "kind", "params", "other"])  # fmt: skip
+                        "space", "prompt", "kind", "params", "mistake", "other"])  # fmt: skip
 
 
 @given(st.dictionaries(KEYS, TOML_VALUES, max_size=6), st.sampled_from(["p", "a b", "é"]))

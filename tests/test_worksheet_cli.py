@@ -33,7 +33,7 @@ def test_format_from_the_extension_and_a_separate_key(tmp_path: Path) -> None:
     sheet, key = tmp_path / "chain.tex", tmp_path / "key.md"
     code, out, _ = invoke(CHAIN, "-o", str(sheet), "--key", str(key))
     assert code == 0
-    assert out == f"wrote {sheet}, {key}: 1 sheet, 6 problems, 13 points\n"
+    assert out == f"wrote {sheet}, {key}: 1 sheet, 7 problems, 15 points\n"
     assert sheet.read_text(encoding="utf-8").startswith("% Chain rule practice")
     assert "Answer key" not in sheet.read_text(encoding="utf-8")
     assert key.read_text(encoding="utf-8").startswith("# Answer key: Chain rule practice")

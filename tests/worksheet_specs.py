@@ -41,6 +41,12 @@ z.backward()
 """
 question = "x.grad"
 points = 2
+
+[problems.mistake]
+kind = "mistake"
+function = "sin(x^2)"
+mistake = "chain_missing_inner"
+points = 2
 '''
 
 TEMPLATE = '''
@@ -70,6 +76,10 @@ question = "x.grad"
 [problems.code.params]
 a = {int = [-5, 5], nonzero = true}
 n = {choice = [2, 3]}
+
+[problems.mistake]
+kind = "mistake"
+function = "x^2 sin(x)"
 '''
 
 INJECTIONS = (

@@ -61,12 +61,13 @@ def build(
     count = 1 if variants is None else variants
     if not 1 <= count <= limits.MAX_VARIANTS:
         raise SpecError(f"--variants must be from 1 to {limits.MAX_VARIANTS}", label="--variants")
-    templated = any(p.params or p.kind == "mistake" for p in spec.problems)
+    templated = any(p.params or (p.kind == "mistake" and not p.mistake) for p in spec.problems)
     if count > 1 and not templated:
         raise SpecError(
             f"--variants {count}: no problem has parameters, so every sheet would be the same",
             label=spec.name,
-            hint="add [problems.<id>.params] to a problem to make it a template",
+            hint="add [problems.<id>.params] to a problem to make it a template (or leave out "
+            "a find-the-mistake problem's `mistake`: each variant then draws one)",
         )
     memo = Memo()
     seen: set[tuple[Drawn, ...]] = set()
