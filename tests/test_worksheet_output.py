@@ -82,6 +82,9 @@ def test_every_sheet_and_key_compiles_and_shows_its_problems(name: str, tmp_path
         assert f"Problem {number}." in flat
         if p.kind in ("gradient", "code"):  # an array, as typed in the grading key
             assert p.expected.replace(" ", "") in flat.replace(" ", "")
+        if p.kind == "mistake":  # the question under the wrong derivative, the key's findings
+            assert "What went wrong? Give the correct derivative." in flat
+            assert "The mistake." in flat and "Where they differ. At x = " in flat
     if variant.id:
         assert f"Variant {variant.id}" in flat
     assert "Name:" in flat and "Answer key" in flat

@@ -46,10 +46,9 @@ def choose(
             return index, made
         last = str(made)
     code = f"{menu.spec.mistake} " if menu.spec.mistake else ""
-    count = len(menu.candidates)
     raise Degenerate(
-        f"explain check recognises none of the catalogue's {count} {code}wrong derivatives of "
-        f"{menu.derivation.parsed.source} (last: {last})"
+        f"explain check recognises no {code}wrong derivative of the catalogue for "
+        f"{menu.derivation.parsed.source} ({len(menu.candidates)} tried; last: {last})"
     )
 
 
