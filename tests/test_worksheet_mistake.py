@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from explain import api
 from explain.cli import cli
-from explain.errors import SpecError
+from explain.errors import LimitExceeded, SpecError
 from explain.grades import Mistake, Problem
 from explain.render.grading_key import grading_key
 from explain.render.sheet import document
@@ -216,3 +216,15 @@ def test_grading_the_corrections_and_the_copied_mistakes(tmp_path: Path) -> None
     with graded.open(encoding="utf-8", newline="") as handle:
         got = [(row["verdict"], row["mistake"]) for row in csv.DictReader(handle)]
     assert got == wanted
+
+
+def test_a_check_that_runs_out_of_time_stops_the_build_rather_than_drawing_again() -> None:
+    def check(problem: Problem, answer: str, **kwargs: Any) -> Any:
+        return dataclasses.replace(api.check(problem, answer, **kwargs), status="timeout")
+
+    engines = dataclasses.replace(ENGINES, check=check)
+    with pytest.raises(LimitExceeded) as caught:
+        build_text(spec("x^2 sin(x)"), engines=engines)
+    assert caught.value.one_line().startswith(
+        "limit exceeded: s.toml: problems.m: explain check ran out of time on the wrong derivative"
+    )

@@ -5,7 +5,8 @@ The mistake is a seeded choice: first among the mistake codes the catalogue has 
 function, then among that code's wrong derivatives. A choice is degenerate, and the next one
 is tried, when `explain check` does not judge the wrong derivative `incorrect` naming exactly
 the intended mistake: it equals the right derivative, another code comes first, or it equals
-a catalogued wrong derivative that comes earlier (which check would name instead).
+a catalogued wrong derivative that comes earlier (which check would name instead). A check
+that runs out of time stops the build instead: the same seed must give the same sheets.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import sympy
 
+from explain.errors import LimitExceeded
 from explain.expr import variables
 from explain.grades import Mistake, Problem, Witness
 from explain.grading.mistakes import Candidate
@@ -70,6 +72,8 @@ def _judged(menu: Menu, index: int, engines: Engines) -> SheetProblem:
     wrong = explain_text(candidate.result, engines)
     shown = f"{wrong} ({candidate.code}: {candidate.title})"
     verdict = engines.check(Problem(function=spec.function, variable=d.var, order=d.order), wrong)
+    if verdict.status == "timeout":  # not drawn again: the sheets would depend on the machine
+        raise LimitExceeded(f"explain check ran out of time on the wrong derivative {shown}")
     if verdict.status == "correct":
         raise Degenerate(f"the wrong derivative {shown} equals the right one")
     named = verdict.mistake
