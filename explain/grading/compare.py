@@ -103,10 +103,12 @@ def _difference(
         r40 = sample.expected_at(i, PRECISE_DIGITS)
         if r40 is None:
             return None  # not inside the domain after all (the float value was rounding)
-        if a40 is not None and _within(a40, r40):
-            return None
-        if a40 is not None and screened is not None and _stable(screened, a40 - r40):
-            return Difference(i, point, a40, r40)
+        if a40 is not None:
+            d40 = a40 - r40
+            if abs(d40) <= PRECISE_RTOL * max(abs(a40), abs(r40)):
+                return None  # agrees to 30 digits
+            if screened is not None and _stable(screened, d40):
+                return Difference(i, point, a40, r40)
     with mpmath.workdps(CONFIRM_DIGITS):
         a70, r70 = precise(answer, point), sample.expected_at(i, CONFIRM_DIGITS)
         if r70 is None:
@@ -116,10 +118,6 @@ def _difference(
         if a40 is None or not _stable(a40 - r40, a70 - r70):
             return None
         return Difference(i, point, a70, r70)
-
-
-def _within(a: Any, r: Any) -> bool:
-    return bool(abs(a - r) <= PRECISE_RTOL * max(abs(a), abs(r)))
 
 
 def _stable(d40: Any, d70: Any) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 from explain.errors import ExplainError
 from explain.expr import Num, Parsed, children, variables
 from explain.grades import Mistake
-from explain.grading.compare import Comparison, close
+from explain.grading.compare import FLOAT_RTOL, Comparison, close
 from explain.grading.evaluate import floats
 from explain.grading.problem import Prepared
 from explain.symbolic import from_sympy, symbol, to_sympy
@@ -26,16 +26,20 @@ FACTOR_RTOL = 1e-9
 """How constant the ratio answer/derivative must be to call it a constant factor."""
 INEXACT_RTOL = 1e-3
 """A decimal answer this close everywhere is an approximation, not a different function."""
+FD_STEP = 1e-7
+"""Relative step of the difference quotient that screens for an antiderivative."""
+FD_RTOL = 1e-2
+"""How far the difference quotient must be from the function to rule an antiderivative out."""
 
 
 def diagnose(
     prepared: Prepared, parsed: Parsed, found: Comparison, names: tuple[str, ...]
 ) -> Mistake | None:
     """The first catalogued mistake the answer matches, else a general finding, else None."""
-    values = found.values
-    for candidate, expected in prepared.candidates:
-        if _same(values, expected):
-            return Mistake(candidate.code, candidate.title, candidate.step)
+    matched = _first_match(prepared, found.values)
+    if matched is not None:
+        candidate, _ = prepared.candidates[matched]
+        return Mistake(candidate.code, candidate.title, candidate.step)
     for check in (_renamed, _inexact, _partial, _antiderivative, _ambiguous, _factor):
         mistake = check(prepared, parsed, found, names)
         if mistake is not None:
@@ -43,11 +47,18 @@ def diagnose(
     return None
 
 
-def _same(values: Array, expected: Array) -> bool:
-    defined = np.isfinite(expected)
-    if not defined.any() or (np.isfinite(values) != defined).any():
-        return False
-    return bool(close(values[defined], expected[defined]).all())
+def _first_match(prepared: Prepared, values: Array) -> int | None:
+    """The first candidate defined exactly where the answer is, and close to it there."""
+    table, defined = prepared.candidate_table
+    if not len(table):
+        return None
+    with np.errstate(all="ignore"):
+        scale = np.maximum(np.abs(table), np.abs(values))
+        near = np.abs(table - values) <= FLOAT_RTOL * scale + 1e-300  # as compare.close
+    same = (near | ~defined).all(axis=1)
+    same &= (defined == np.isfinite(values)).all(axis=1) & defined.any(axis=1)
+    hits = np.flatnonzero(same)
+    return int(hits[0]) if hits.size else None
 
 
 def _ambiguous(prepared: Prepared, parsed: Parsed, found: Comparison, names: Any) -> Mistake | None:
@@ -112,15 +123,37 @@ def _antiderivative(
     sample, function = prepared.sample, prepared.function
     if sample is None or function is None or prepared.derivation is None:
         return None
+    truth = floats(function, sample.env, sample.size)
+    if _surely_not_antiderivative(parsed, sample.env_for(names), prepared.var, truth):
+        return None
     try:
         derivative = from_sympy(to_sympy(parsed.expr, parsed.source).diff(symbol(prepared.var)))
         values = floats(derivative, sample.env_for(names), sample.size)
     except (ExplainError, KeyError):
         return None
-    truth = floats(function, sample.env, sample.size)
     if close(values, truth).all():
         return Mistake("integrated_instead", "an antiderivative instead of the derivative", "")
     return None
+
+
+def _surely_not_antiderivative(
+    parsed: Parsed, env: dict[str, Array], var: str, truth: Array
+) -> bool:
+    """A screen before SymPy differentiates the answer: its central difference quotient is far
+    (FD_RTOL) from the function at two points or more. The step is small enough that a true
+    antiderivative fails only within about 1e-4 of a pole, and two such points are needed."""
+    x = env[var]
+    step = FD_STEP * np.maximum(1.0, np.abs(x))
+    up, down = dict(env), dict(env)
+    up[var], down[var] = x + step, x - step
+    with np.errstate(all="ignore"):
+        slope = (floats(parsed.expr, up, x.size) - floats(parsed.expr, down, x.size)) / (
+            up[var] - down[var]
+        )
+        level = np.abs(floats(parsed.expr, env, x.size)) / np.maximum(1.0, np.abs(x))
+        scale = np.maximum(np.maximum(np.abs(truth), np.abs(slope)), level)
+        far = np.abs(slope - truth) > FD_RTOL * scale
+    return int(np.count_nonzero(far & np.isfinite(slope) & np.isfinite(truth))) >= 2
 
 
 def _factor(prepared: Prepared, parsed: Parsed, found: Comparison, names: Any) -> Mistake | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import mpmath
@@ -104,9 +105,12 @@ def _unsupported(node: Expr) -> Unsupported:
 def floats(expr: Expr, env: Mapping[str, Array], n: int) -> Array:
     """The values of `expr` at n points (env: name → float64 array of n); NaN if undefined."""
     with np.errstate(all="ignore"):
-        out = np.asarray(_floats(expr, env), dtype=float)
+        out = np.array(_floats(expr, env), dtype=float)  # a copy: never the env's own array
+    if out.shape != (n,):
         out = np.broadcast_to(out, (n,)).copy()
-    out[~np.isfinite(out)] = np.nan
+    bad = ~np.isfinite(out)
+    if bad.any():
+        out[bad] = np.nan
     return out
 
 
@@ -160,7 +164,8 @@ def precise(expr: Expr, env: Mapping[str, Real]) -> Real | None:
         if value.imag != 0:
             return None
         value = value.real
-    value = mpmath.mpf(value)
+    if not isinstance(value, mpmath.mpf):
+        value = mpmath.mpf(value)
     return value if mpmath.isfinite(value) else None
 
 
@@ -173,7 +178,7 @@ PRECISE_BINARY: dict[type, Callable[[Real, Real], Real]] = {
 def _precise(node: Expr, env: Mapping[str, Real]) -> Real:
     match node:
         case Num(text=text):
-            return mpmath.mpf(text)
+            return _mp_number(text, mpmath.mp.prec)
         case Const(name=name):
             return +mpmath.pi if name == "pi" else mpmath.e()
         case Var(name=name):
@@ -188,6 +193,13 @@ def _precise(node: Expr, env: Mapping[str, Real]) -> Real:
         case Apply() | Index():
             raise _unsupported(node)
     raise AssertionError(node)  # pragma: no cover
+
+
+@lru_cache(maxsize=4096)
+def _mp_number(text: str, prec: int) -> Real:
+    """A number literal at `prec` bits (mpf values are immutable: one per literal and precision)."""
+    with mpmath.workprec(prec):
+        return mpmath.mpf(text)
 
 
 def _real(value: Real) -> Real:

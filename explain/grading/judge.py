@@ -17,6 +17,7 @@ from explain import limits
 from explain.errors import ExplainError, LimitExceeded, ParseError, Unsupported
 from explain.expr import Call, Expr, Parsed, children, variables
 from explain.grades import Mistake, Verdict, Witness
+from explain.grading.canon import canonical, same
 from explain.grading.compare import Comparison, compare, confirm
 from explain.grading.diagnose import diagnose
 from explain.grading.evaluate import floats
@@ -74,6 +75,8 @@ def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float
     reading = (reading[0], reading[1] + _piecewise_note(parsed))
     if found.witness is not None and not np.isnan(found.values).all():
         return _incorrect(prepared, parsed, reading, found, names)
+    if found.witness is None and _canonically_equal(prepared, parsed):
+        return _verdict(prepared, answer, "correct", "proven", "Correct (proven).", reading)
     try:
         answer_sym = to_sympy(parsed.expr, parsed.source)
     except ExplainError as err:
@@ -96,17 +99,26 @@ def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float
     return _verdict(prepared, answer, "correct", basis, f"Correct ({basis}).", reading)
 
 
+def _canonically_equal(prepared: Prepared, parsed: Parsed) -> bool:
+    """The cheapest proof: equal canonical forms (expanded, exact; no SymPy)."""
+    if prepared.canonical is None:
+        return False
+    mine = canonical(parsed.expr)
+    return mine is not None and same(mine, prepared.canonical)
+
+
 def _incorrect(
     prepared: Prepared, parsed: Parsed, reading: Reading, found: Comparison, names: tuple[str, ...]
 ) -> Verdict:
     diff = found.witness
     if diff is None:
         raise ValueError("an incorrect verdict needs a witness")
+    answer, expected = _shown(diff.answer, diff.expected)
     witness = Witness(
         point=tuple((n, _number(v, 6)) for n, v in diff.point.items())
         or tuple((n, f"{v:g}") for n, v in prepared.point.items()),
-        answer="undefined" if diff.answer is None else _shown(diff.answer, diff.expected),
-        expected=_shown(diff.expected, diff.answer),
+        answer=answer,
+        expected=expected,
     )
     mistake = diagnose(prepared, parsed, found, names)
     where = ", ".join(f"{n} = {v}" for n, v in witness.point) or "the point"
@@ -181,11 +193,13 @@ def _number(value: Any, digits: int) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _shown(value: Any, other: Any | None) -> str:
-    """Enough significant digits (6 to 30) to tell `value` from `other`."""
-    if other is None:
-        return _number(value, 6)
-    for digits in (6, 10, 15, 20, 25, 30):
-        if _number(value, digits) != _number(other, digits):
-            return _number(value, digits)
-    return _number(value, 30)
+def _shown(answer: Any | None, expected: Any) -> tuple[str, str]:
+    """Both values with enough significant digits (6 to 30, the same for both) to tell them
+    apart; an undefined answer is "undefined"."""
+    if answer is None:
+        return "undefined", _number(expected, 6)
+    for digits in (6, 10, 15, 20, 25):
+        shown = _number(answer, digits), _number(expected, digits)
+        if shown[0] != shown[1]:
+            return shown
+    return _number(answer, 30), _number(expected, 30)

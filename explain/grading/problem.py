@@ -15,6 +15,7 @@ import numpy as np
 from explain.errors import ExplainError, UsageError
 from explain.expr import Expr, Parsed, variables
 from explain.grades import Problem
+from explain.grading.canon import Form, canonical
 from explain.grading.compare import close
 from explain.grading.evaluate import floats
 from explain.grading.mistakes import Candidate, catalogue
@@ -48,7 +49,10 @@ class Prepared:
     derivation: Derivation | None
     point: dict[str, float] = field(default_factory=dict)
     """For a value question (`at`): the point, as floats."""
+    canonical: Form | None = None
+    """The expected answer's canonical form (explain.grading.canon), when it has one."""
     _shape: Key | None = None
+    _table: tuple[Array, Array] | None = None
 
     @property
     def reference_shape(self) -> Key:
@@ -56,6 +60,16 @@ class Prepared:
         if self._shape is None:
             self._shape = shape(self.reference)
         return self._shape
+
+    @property
+    def candidate_table(self) -> tuple[Array, Array]:
+        """The candidates' values as one (candidates × points) array, and where each is
+        defined (computed once, so that matching an answer is one vectorised comparison)."""
+        if self._table is None:
+            size = self.sample.size if self.sample is not None else 0
+            values = np.array([v for _, v in self.candidates], dtype=float).reshape(-1, size)
+            self._table = values, np.isfinite(values)
+        return self._table
 
 
 def prepare(problem: Problem, seed: int = 0) -> Prepared:
@@ -91,6 +105,7 @@ def prepare(problem: Problem, seed: int = 0) -> Prepared:
     if point:
         _at_point(prepared, point)
         prepared.point = {str(name): float(value) for name, value in point.items()}
+    prepared.canonical = canonical(prepared.reference)
     prepared.sample = choose(prepared.reference, prepared.function, prepared.names, var, seed)
     if prepared.sample is not None and derivation is not None and function_sym is not None:
         prepared.candidates = _evaluated(
