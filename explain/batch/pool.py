@@ -127,7 +127,8 @@ class Pool:
             if "fork" in methods
             else multiprocessing.get_context("spawn")
         )
-        self.workers = [self._spawn() for _ in range(max(1, jobs))]
+        self.jobs = max(1, jobs)
+        self.workers: list[_Worker] = []  # started with the first task (see _start)
         self.queue: deque[Task] = deque()
 
     def _spawn(self) -> _Worker:
@@ -140,7 +141,17 @@ class Pool:
         return _Worker(process, parent)
 
     def submit(self, task: Task) -> None:
+        if not self.workers:
+            self._start()
         self.queue.append(task)
+
+    def _start(self) -> None:
+        """Fork the workers when there is work: a class with nothing to grade never loads the
+        engine; otherwise it is loaded once here, and every forked worker shares it."""
+        from explain.questions import load_engine
+
+        load_engine()
+        self.workers = [self._spawn() for _ in range(self.jobs)]
 
     @property
     def pending(self) -> int:

@@ -17,7 +17,6 @@ from explain.grades import Mistake
 from explain.grading.compare import FLOAT_RTOL, Comparison, close
 from explain.grading.evaluate import floats
 from explain.grading.problem import Prepared
-from explain.symbolic import from_sympy, symbol, to_sympy
 
 Array = Any
 NEAR_ONE = 1e-4
@@ -126,6 +125,8 @@ def _antiderivative(
     truth = floats(function, sample.env, sample.size)
     if _surely_not_antiderivative(parsed, sample.env_for(names), prepared.var, truth):
         return None
+    from explain.symbolic import from_sympy, symbol, to_sympy
+
     try:
         derivative = from_sympy(to_sympy(parsed.expr, parsed.source).diff(symbol(prepared.var)))
         values = floats(derivative, sample.env_for(names), sample.size)

@@ -33,11 +33,18 @@ from explain.expr import (
     Var,
     children,
 )
-from explain.vectorised import _erf, _sigmoid
 
 Array = Any
 Real = Any
 """An mpmath mpf."""
+
+
+def _sigmoid(u: Array) -> Array:
+    return np.exp(-np.logaddexp(0.0, -u))
+
+
+def _erf(u: Array) -> Array:  # NumPy has no erf; explain.vectorised (SymPy side) has its own
+    return np.vectorize(math.erf, otypes=[float])(u)
 
 
 def _factorial(u: Array) -> Array:

@@ -22,10 +22,8 @@ from explain.grading.compare import Comparison, compare, confirm
 from explain.grading.diagnose import diagnose
 from explain.grading.evaluate import floats
 from explain.grading.problem import Prepared
-from explain.grading.prove import cheaply_proven, proven_where
 from explain.grading.shape import shape
 from explain.parse_latex import read
-from explain.symbolic import to_sympy
 from explain.written import explicit
 
 PROOF_SECONDS = limits.PROOF_SECONDS
@@ -77,6 +75,9 @@ def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float
         return _incorrect(prepared, parsed, reading, found, names)
     if found.witness is None and _canonically_equal(prepared, parsed):
         return _verdict(prepared, answer, "correct", "proven", "Correct (proven).", reading)
+    from explain.grading.prove import cheaply_proven, proven_where  # SymPy, only from here on
+    from explain.symbolic import to_sympy
+
     try:
         answer_sym = to_sympy(parsed.expr, parsed.source)
     except ExplainError as err:

@@ -8,7 +8,7 @@ catalogued wrong answer at the same points.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,15 +18,15 @@ from explain.grades import Problem
 from explain.grading.canon import Form, canonical
 from explain.grading.compare import close
 from explain.grading.evaluate import floats
-from explain.grading.mistakes import Candidate, catalogue
 from explain.grading.sample import Sample, choose
 from explain.grading.shape import Key, shape
 from explain.parse import default_variable, variable_name
 from explain.parse_latex import read
-from explain.rules import derive
 from explain.steps import Derivation
-from explain.symbolic import from_sympy, symbol, to_sympy
 from explain.written import pretty
+
+if TYPE_CHECKING:
+    from explain.grading.mistakes import Candidate
 
 Sym = Any
 Array = Any
@@ -74,6 +74,10 @@ class Prepared:
 
 def prepare(problem: Problem, seed: int = 0) -> Prepared:
     """The problem's truth and catalogue, or an ExplainError saying what is wrong with it."""
+    from explain.grading.mistakes import catalogue  # SymPy: imported by the first problem
+    from explain.rules import derive
+    from explain.symbolic import from_sympy, to_sympy
+
     parsed = read(problem.function, label="function") if problem.function else None
     expected = read(problem.expected, label="expected") if problem.expected else None
     source = parsed or expected
@@ -126,12 +130,15 @@ def _point(at: str | None) -> dict[Sym, Sym]:
     if at is None:
         return {}
     from explain.numeric import parse_point
+    from explain.symbolic import symbol
 
     return {symbol(name): value for name, value in parse_point(at)}
 
 
 def _at_point(prepared: Prepared, point: dict[Sym, Sym]) -> None:
     """The expected answer is a number: the derivative's exact value at the point."""
+    from explain.symbolic import from_sympy
+
     value = prepared.reference_sym.subs(point)
     if value.free_symbols:
         missing = ", ".join(sorted(str(s) for s in value.free_symbols))
@@ -149,6 +156,8 @@ def _evaluated(
 ) -> list[tuple[Candidate, Array]]:
     """Each candidate with its values at the sample; those equal to the truth or a predecessor
     (or without a value) are left out."""
+    from explain.symbolic import from_sympy
+
     sample = prepared.sample
     if sample is None:
         return []
