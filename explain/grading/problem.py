@@ -115,6 +115,8 @@ def prepare(problem: Problem, seed: int = 0) -> Prepared:
         prepared.candidates = _evaluated(
             catalogue(derivation, function_sym, names), prepared, point
         )
+    prepared.candidate_table  # noqa: B018  (built now: an answer pays only for itself)
+    prepared.reference_shape  # noqa: B018
     return prepared
 
 
