@@ -140,10 +140,12 @@ def _constant(value: float | None) -> float | None:
 
 def _tidy(p: Poly, q: Poly, value: float | None) -> Form:
     """Q of one term is moved into P (as negative exponents): Q is 1 or a sum."""
+    if q is UNIT:
+        return p, q, value
     if len(q) == 1:
         ((m, c),) = q.items()
         if m == ONE and c == 1:
-            return p, q, value
+            return p, UNIT, value
         inverse = frozenset((a, -e) for a, e in m)
         return {_times(k, inverse): Fraction(v) / c for k, v in p.items()}, UNIT, value
     return p, q, value
@@ -198,6 +200,8 @@ def _add(a: Poly, b: Poly, sign: int) -> Poly:
 
 
 def _mul(a: Poly, b: Poly) -> Poly:
+    if b is UNIT or a is UNIT:  # forms are never changed in place: 1 · p is p itself
+        return a if b is UNIT else b
     if len(a) * len(b) > MAX_TERMS * 4:
         raise _NoForm
     out: Poly = {}

@@ -48,14 +48,14 @@ def diagnose(
 
 def _first_match(prepared: Prepared, values: Array) -> int | None:
     """The first candidate defined exactly where the answer is, and close to it there."""
-    table, defined = prepared.candidate_table
+    table, sizes, defined, somewhere = prepared.candidate_table
     if not len(table):
         return None
     with np.errstate(all="ignore"):
-        scale = np.maximum(np.abs(table), np.abs(values))
+        scale = np.maximum(sizes, np.abs(values))
         near = np.abs(table - values) <= FLOAT_RTOL * scale + 1e-300  # as compare.close
     same = (near | ~defined).all(axis=1)
-    same &= (defined == np.isfinite(values)).all(axis=1) & defined.any(axis=1)
+    same &= (defined == np.isfinite(values)).all(axis=1) & somewhere
     hits = np.flatnonzero(same)
     return int(hits[0]) if hits.size else None
 

@@ -15,14 +15,14 @@ import numpy as np
 
 from explain import limits
 from explain.errors import ExplainError, LimitExceeded, ParseError, Unsupported
-from explain.expr import Call, Expr, Parsed, children, variables
+from explain.expr import Parsed, variables
 from explain.grades import Mistake, Verdict, Witness
 from explain.grading.canon import canonical, same
 from explain.grading.compare import Comparison, compare, confirm
 from explain.grading.diagnose import diagnose
 from explain.grading.evaluate import floats
 from explain.grading.problem import Prepared
-from explain.grading.shape import shape
+from explain.grading.shape import survey
 from explain.parse_latex import read
 from explain.written import explicit
 
@@ -51,26 +51,35 @@ def judge_parsed(
 ) -> Verdict:
     """The verdict on an answer already read by explain's parser."""
     reading = (explicit(parsed.expr), tuple(note.message for note in parsed.notes))
-    if shape(parsed.expr) == prepared.reference_shape:
+    key, names, functions = survey(parsed.expr)
+    if key == prepared.reference_shape:
         return _verdict(prepared, parsed.source, "correct", "proven", "Correct (proven).", reading)
     try:
-        return _judged(prepared, parsed, reading, proof_seconds)
+        return _judged(prepared, parsed, reading, proof_seconds, (names, functions))
     except Unsupported as err:
         why = err.one_line()
         return _verdict(prepared, parsed.source, "unsupported", "no value to compare", why, reading)
 
 
-def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float) -> Verdict:
+def _judged(
+    prepared: Prepared,
+    parsed: Parsed,
+    reading: Reading,
+    seconds: float,
+    used: tuple[tuple[str, ...], set[str]],
+) -> Verdict:
+    """`used`: the answer's variables and the functions it calls."""
+    own, functions = used
     sample = prepared.sample
     answer = parsed.source
     if sample is None:
         why = "no point was found where the problem's derivative is defined"
         return _verdict(prepared, answer, "unsupported", why, why, reading)
-    if prepared.point and variables(parsed.expr):
+    if prepared.point and own:
         return _not_evaluated(prepared, parsed, reading)
-    names = tuple(dict.fromkeys((*prepared.names, *variables(parsed.expr))))
+    names = tuple(dict.fromkeys((*prepared.names, *own)))
     found = compare(parsed.expr, sample, names)
-    reading = (reading[0], reading[1] + _piecewise_note(parsed))
+    reading = (reading[0], reading[1] + _piecewise_note(functions))
     if found.witness is not None and not np.isnan(found.values).all():
         return _incorrect(prepared, parsed, reading, found, names)
     if found.witness is None and _canonically_equal(prepared, parsed):
@@ -164,21 +173,11 @@ PIECEWISE = {"abs": "|u|", "sign": "sign(u)", "relu": "relu(u)"}
 """Functions that make an answer piecewise."""
 
 
-def _piecewise_note(parsed: Parsed) -> tuple[str, ...]:
-    used = sorted({PIECEWISE[n.func] for n in _calls(parsed.expr) if n.func in PIECEWISE})
+def _piecewise_note(functions: set[str]) -> tuple[str, ...]:
+    used = sorted({PIECEWISE[f] for f in functions if f in PIECEWISE})
     if not used:
         return ()
     return (f"a piecewise answer ({', '.join(used)}): compared on both sides of its kinks",)
-
-
-def _calls(node: Expr) -> list[Call]:
-    found, stack = [], [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, Call):
-            found.append(current)
-        stack.extend(children(current))
-    return found
 
 
 def _verdict(

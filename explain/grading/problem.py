@@ -52,7 +52,7 @@ class Prepared:
     canonical: Form | None = None
     """The expected answer's canonical form (explain.grading.canon), when it has one."""
     _shape: Key | None = None
-    _table: tuple[Array, Array] | None = None
+    _table: tuple[Array, Array, Array, Array] | None = None
 
     @property
     def reference_shape(self) -> Key:
@@ -62,13 +62,15 @@ class Prepared:
         return self._shape
 
     @property
-    def candidate_table(self) -> tuple[Array, Array]:
-        """The candidates' values as one (candidates × points) array, and where each is
-        defined (computed once, so that matching an answer is one vectorised comparison)."""
+    def candidate_table(self) -> tuple[Array, Array, Array, Array]:
+        """The candidates' values as one (candidates × points) array, their sizes, where each
+        is defined, and which are defined somewhere (computed once: matching an answer is then
+        one vectorised comparison)."""
         if self._table is None:
             size = self.sample.size if self.sample is not None else 0
             values = np.array([v for _, v in self.candidates], dtype=float).reshape(-1, size)
-            self._table = values, np.isfinite(values)
+            defined = np.isfinite(values)
+            self._table = values, np.abs(values), defined, defined.any(axis=1)
         return self._table
 
 
