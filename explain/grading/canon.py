@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -81,28 +82,20 @@ def same(a: Form, b: Form) -> bool:
 
 
 def _form(node: Expr) -> Form:
-    match node:
-        case Num(text=text):
-            value = _number(text)
-            return ({ONE: value} if value else {}), UNIT, float(value)
-        case Const(name=name):
-            return _atom(("c", False, name), math.pi if name == "pi" else math.e)
-        case Var(name=name):
-            return _atom(("v", True, name), None)
-        case Neg(operand=a):
-            p, q, v = _form(a)
-            return {m: -c for m, c in p.items()}, q, None if v is None else -v
-        case Add(left=a, right=b) | Sub(left=a, right=b):
-            return _sum(_form(a), _form(b), -1 if isinstance(node, Sub) else 1)
-        case Mul(left=a, right=b):
-            return _product(_form(a), _form(b))
-        case Div(left=a, right=b):
-            return _product(_form(a), _inverse(_form(b)))
-        case Pow(base=a, exponent=b):
-            return _power(_form(a), _form(b))
-        case Call():
-            return _call(node)
-    raise _NoForm  # Apply, Index: no value of their own
+    build = BUILD.get(type(node))
+    if build is None:
+        raise _NoForm  # Apply, Index: no value of their own
+    return build(node)
+
+
+def _num(node: Num) -> Form:
+    value = _number(node.text)
+    return ({ONE: value} if value else {}), UNIT, float(value)
+
+
+def _neg(node: Neg) -> Form:
+    p, q, v = _form(node.operand)
+    return {m: -c for m, c in p.items()}, q, None if v is None else -v
 
 
 def _number(text: str) -> Rational:
@@ -321,3 +314,18 @@ def _function(func: str, arg: Form) -> Form:
     elif not _varying(arg):
         raise _NoForm  # a constant whose value was lost in a cancellation: not checked
     return _atom(("f", _varying(arg), func, _key(arg)), value)
+
+
+BUILD: dict[type, Callable[[Any], Form]] = {
+    Num: _num,
+    Const: lambda n: _atom(("c", False, n.name), math.pi if n.name == "pi" else math.e),
+    Var: lambda n: _atom(("v", True, n.name), None),
+    Neg: _neg,
+    Add: lambda n: _sum(_form(n.left), _form(n.right), 1),
+    Sub: lambda n: _sum(_form(n.left), _form(n.right), -1),
+    Mul: lambda n: _product(_form(n.left), _form(n.right)),
+    Div: lambda n: _product(_form(n.left), _inverse(_form(n.right))),
+    Pow: lambda n: _power(_form(n.base), _form(n.exponent)),
+    Call: _call,
+}
+"""Node type → its form (a table, not a match: this runs for every agreeing answer)."""

@@ -7,6 +7,7 @@ a sign-only difference, a constant factor.
 
 from __future__ import annotations
 
+from math import isnan
 from typing import Any
 
 import numpy as np
@@ -48,16 +49,26 @@ def diagnose(
 
 def _first_match(prepared: Prepared, values: Array) -> int | None:
     """The first candidate defined exactly where the answer is, and close to it there."""
-    table, sizes, defined, somewhere = prepared.candidate_table
-    if not len(table):
-        return None
-    with np.errstate(all="ignore"):
-        scale = np.maximum(sizes, np.abs(values))
-        near = np.abs(table - values) <= FLOAT_RTOL * scale + 1e-300  # as compare.close
-    same = (near | ~defined).all(axis=1)
-    same &= (defined == np.isfinite(values)).all(axis=1) & somewhere
-    hits = np.flatnonzero(same)
-    return int(hits[0]) if hits.size else None
+    answer = values.tolist()
+    for index, row in enumerate(prepared.candidate_table):
+        if _same(answer, row):
+            return index
+    return None
+
+
+def _same(answer: list[float], candidate: tuple[float, ...]) -> bool:
+    """Defined at the same points (NaN elsewhere), somewhere, and close there: the float
+    arithmetic of compare.close, point by point, stopping at the first difference."""
+    defined = False
+    for a, c in zip(answer, candidate, strict=True):
+        if isnan(a) or isnan(c):  # undefined there
+            if isnan(a) != isnan(c):
+                return False
+            continue
+        if not abs(a - c) <= FLOAT_RTOL * max(abs(a), abs(c)) + 1e-300:
+            return False
+        defined = True
+    return defined
 
 
 def _ambiguous(prepared: Prepared, parsed: Parsed, found: Comparison, names: Any) -> Mistake | None:
@@ -122,8 +133,9 @@ def _antiderivative(
     sample, function = prepared.sample, prepared.function
     if sample is None or function is None or prepared.derivation is None:
         return None
-    truth = floats(function, sample.env, sample.size)
-    if _surely_not_antiderivative(parsed, sample.env_for(names), prepared.var, truth):
+    truth = prepared.function_values
+    env = sample.env_for(names)
+    if _surely_not_antiderivative(parsed, env, prepared.var, truth, found.values):
         return None
     from explain.symbolic import from_sympy, symbol, to_sympy
 
@@ -138,20 +150,19 @@ def _antiderivative(
 
 
 def _surely_not_antiderivative(
-    parsed: Parsed, env: dict[str, Array], var: str, truth: Array
+    parsed: Parsed, env: dict[str, Array], var: str, truth: Array, values: Array
 ) -> bool:
     """A screen before SymPy differentiates the answer: its central difference quotient is far
     (FD_RTOL) from the function at two points or more. The step is small enough that a true
     antiderivative fails only within about 1e-4 of a pole, and two such points are needed."""
-    x = env[var]
+    x, n = env[var], env[var].size
     step = FD_STEP * np.maximum(1.0, np.abs(x))
-    up, down = dict(env), dict(env)
-    up[var], down[var] = x + step, x - step
+    both = {name: np.concatenate((v, v)) for name, v in env.items()}  # x + step, then x - step
+    both[var] = np.concatenate((x + step, x - step))
     with np.errstate(all="ignore"):
-        slope = (floats(parsed.expr, up, x.size) - floats(parsed.expr, down, x.size)) / (
-            up[var] - down[var]
-        )
-        level = np.abs(floats(parsed.expr, env, x.size)) / np.maximum(1.0, np.abs(x))
+        shifted = floats(parsed.expr, both, 2 * n)
+        slope = (shifted[:n] - shifted[n:]) / (both[var][:n] - both[var][n:])
+        level = np.abs(values) / np.maximum(1.0, np.abs(x))
         scale = np.maximum(np.maximum(np.abs(truth), np.abs(slope)), level)
         far = np.abs(slope - truth) > FD_RTOL * scale
     return int(np.count_nonzero(far & np.isfinite(slope) & np.isfinite(truth))) >= 2

@@ -131,6 +131,12 @@ FLOAT_BINARY: dict[type, Callable[[Array, Array], Array]] = {
 
 
 def _floats(node: Expr, env: Mapping[str, Array]) -> Array:
+    binary = FLOAT_BINARY.get(type(node))  # the common nodes first, without a match
+    if binary is not None:
+        a, b = children(node)
+        return binary(_floats(a, env), _floats(b, env))
+    if isinstance(node, Var):
+        return env[node.name]
     match node:
         case Num(text=text):
             return float(text)
@@ -183,6 +189,12 @@ PRECISE_BINARY: dict[type, Callable[[Real, Real], Real]] = {
 
 
 def _precise(node: Expr, env: Mapping[str, Real]) -> Real:
+    binary = PRECISE_BINARY.get(type(node))
+    if binary is not None:
+        a, b = children(node)
+        return binary(_precise(a, env), _precise(b, env))
+    if isinstance(node, Var):
+        return env[node.name]
     match node:
         case Num(text=text):
             return _mp_number(text, mpmath.mp.prec)

@@ -50,9 +50,11 @@ class Prepared:
     point: dict[str, float] = field(default_factory=dict)
     """For a value question (`at`): the point, as floats."""
     canonical: Form | None = None
+    function_values: Array = None
+    """The problem's function at the sample points (when it has both)."""
     """The expected answer's canonical form (explain.grading.canon), when it has one."""
     _shape: Key | None = None
-    _table: tuple[Array, Array, Array, Array] | None = None
+    _table: list[tuple[float, ...]] | None = None
 
     @property
     def reference_shape(self) -> Key:
@@ -62,15 +64,11 @@ class Prepared:
         return self._shape
 
     @property
-    def candidate_table(self) -> tuple[Array, Array, Array, Array]:
-        """The candidates' values as one (candidates × points) array, their sizes, where each
-        is defined, and which are defined somewhere (computed once: matching an answer is then
-        one vectorised comparison)."""
+    def candidate_table(self) -> list[tuple[float, ...]]:
+        """The candidates' values at the points as tuples of floats (NaN where undefined),
+        computed once: matching an answer then compares plain floats, most at the first point."""
         if self._table is None:
-            size = self.sample.size if self.sample is not None else 0
-            values = np.array([v for _, v in self.candidates], dtype=float).reshape(-1, size)
-            defined = np.isfinite(values)
-            self._table = values, np.abs(values), defined, defined.any(axis=1)
+            self._table = [tuple(float(x) for x in v) for _, v in self.candidates]
         return self._table
 
 
@@ -119,6 +117,9 @@ def prepare(problem: Problem, seed: int = 0) -> Prepared:
         )
     prepared.candidate_table  # noqa: B018  (built now: an answer pays only for itself)
     prepared.reference_shape  # noqa: B018
+    if prepared.sample is not None and prepared.function is not None:
+        sample = prepared.sample
+        prepared.function_values = floats(prepared.function, sample.env, sample.size)
     return prepared
 
 
