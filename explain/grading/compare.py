@@ -106,7 +106,7 @@ def _difference(
             return None  # not inside the domain after all (the float value was rounding)
         if a40 is not None:
             d40 = a40 - r40
-            if abs(d40) <= PRECISE_RTOL * max(abs(a40), abs(r40)):
+            if _within(d40, a40, r40):
                 return None  # agrees to 30 digits
             if screened is not None and _stable(screened, d40):
                 return Difference(i, point, a40, r40)
@@ -119,6 +119,22 @@ def _difference(
         if a40 is None or not _stable(a40 - r40, a70 - r70):
             return None
         return Difference(i, point, a70, r70)
+
+
+def _within(d: Any, a: Any, r: Any) -> bool:
+    """|d| <= PRECISE_RTOL · max(|a|, |r|), exactly; decided from the binary exponents alone
+    unless the two sides are within a factor of 8 of each other (10^-30 is about 2^-99.66)."""
+    _, man, exp, bits = d._mpf_  # |d| is in [2^(exp+bits-1), 2^(exp+bits)) when man != 0
+    if not man:
+        return True  # d = 0 (infinities and NaN never reach here: the values are finite)
+    sizes = [v[2] + v[3] for v in (a._mpf_, r._mpf_) if v[1]]
+    if sizes:
+        gap = max(sizes) - (exp + bits)  # binary magnitude of max(|a|, |r|) minus that of |d|
+        if gap > 102:
+            return True
+        if gap < 99:
+            return False
+    return bool(abs(d) <= PRECISE_RTOL * max(abs(a), abs(r)))
 
 
 def _stable(d40: Any, d70: Any) -> bool:
