@@ -14,8 +14,6 @@ from explain.errors import BudgetExceeded, LimitExceeded, UsageError
 from explain.expr import Parsed, variables
 from explain.parse import default_variable, variable_name
 from explain.parse_latex import read as _read
-from explain.rules import derive as _derive
-from explain.rules import gradient as _gradient
 from explain.steps import Derivation, Gradient
 
 if TYPE_CHECKING:
@@ -219,6 +217,8 @@ def _derive_now(
 ) -> Derivation:
     parsed = expression if isinstance(expression, Parsed) else read(expression, latex=latex)
     var = variable_name(wrt) if wrt is not None else default_variable(parsed)
+    from explain.rules import derive as _derive  # SymPy: only for what derives
+
     derivation = _derive(parsed, var, order)
     point = _point(at)
     if point is None:
@@ -237,6 +237,8 @@ def _gradient_now(
         raise UsageError("the expression has no variables to take a gradient over")
     if len(names) > limits.MAX_VARIABLES:
         raise LimitExceeded(f"{len(names)} variables; the limit is {limits.MAX_VARIABLES}")
+    from explain.rules import gradient as _gradient
+
     grad = _gradient(parsed, names)
     point = _point(at)
     if point is None:

@@ -50,6 +50,15 @@ def _array(text: str) -> Any | None:
     return np.asarray(parse_value(text, label="expected").array, dtype=float)
 
 
+def load_engine() -> None:
+    """Import what preparing a problem needs (SymPy, the rules, the mistake catalogue) now:
+    a process that forks workers calls it first, so that each worker does not import it again."""
+    import explain.grading.mistakes
+    import explain.grading.prove
+    import explain.rules
+    import explain.symbolic  # noqa: F401
+
+
 def ask(question: Question, answer: str, proof_seconds: float = PROOF_SECONDS) -> Verdict:
     """The verdict on one answer."""
     if isinstance(question, ArrayQuestion):

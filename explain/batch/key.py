@@ -105,7 +105,6 @@ def _problem(table: Any, where: str) -> Problem:
 def _readable(text: dict[str, Any], where: str) -> None:
     """The key's maths is read now, so a typo in it stops the run with its place."""
     from explain.parse_latex import read
-    from explain.values import parse_values
 
     try:
         for name in ("function", "expected"):
@@ -113,6 +112,8 @@ def _readable(text: dict[str, Any], where: str) -> None:
             if value is not None and not value.lstrip().startswith(("[", "tensor")):
                 read(value, label=name)
         if text.get("at") is not None:
+            from explain.values import parse_values  # SymPy: only for a point
+
             parse_values(text["at"])
     except ExplainError as err:
         raise UsageError(f"{where}: {err.one_line()}") from None

@@ -23,6 +23,7 @@ ADDED = ("verdict", "mistake", "feedback", "points")
 CHECKPOINT_ROWS = 1000
 """Rows between two checkpoints (each one an fsync): at most this many are graded again."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = frozenset(FORMULA_START)
 """A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection)."""
 
 Record = dict[str, str]
@@ -30,7 +31,7 @@ Record = dict[str, str]
 
 def guard(cell: str) -> str:
     """A cell a spreadsheet shows as text: a leading ' before =, +, -, @, tab or CR."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    return "'" + cell if cell[:1] in FORMULA_FIRST and cell else cell
 
 
 def unguard(cell: str) -> str:
@@ -55,6 +56,8 @@ class Output:
         self.progress = f"{path}.partial.json"
         self.done: list[Record] = []
         self.rows = 0
+        self._line = io.StringIO()  # one CSV writer for every row
+        self._csv = csv.writer(self._line, lineterminator="\n")
         start = self._resumed() if resume else 0
         try:
             self.handle = open(self.partial, "r+b" if start else "wb")  # noqa: SIM115
@@ -95,7 +98,10 @@ class Output:
 
     def write(self, record: Record) -> None:
         if self.kind == "csv":
-            self._put(_csv_line([guard(record.get(c, "")) for c in self.columns]))
+            self._csv.writerow([guard(record.get(c, "")) for c in self.columns])
+            self._put(self._line.getvalue())
+            self._line.seek(0)
+            self._line.truncate()
         else:
             lead = ("\n" if self.rows == 0 else ",\n") if self.kind == "json" else ""
             end = "" if self.kind == "json" else "\n"

@@ -21,6 +21,7 @@ from multiprocessing.context import ForkContext, SpawnContext
 from typing import Any
 
 from explain import limits
+from explain.batch.queue import Task, Waiting
 from explain.errors import BudgetExceeded, ExplainError
 from explain.grades import Problem, Verdict
 
@@ -33,9 +34,6 @@ PREPARE_SECONDS = limits.MAX_SECONDS_PER_ITEM
 
 ORPHAN_CHECK_SECONDS = 0.5
 """How often an idle worker checks that the parent process is still alive."""
-
-Task = tuple[Hashable, Hashable, str]
-"""(task id, problem key, answer text)."""
 
 
 def verdict_for(
@@ -127,8 +125,9 @@ class Pool:
             if "fork" in methods
             else multiprocessing.get_context("spawn")
         )
-        self.workers = [self._spawn() for _ in range(max(1, jobs))]
-        self.queue: deque[Task] = deque()
+        self.jobs = max(1, jobs)
+        self.workers: list[_Worker] = []  # started with the first task (see _start)
+        self.queue = Waiting(self.jobs)
 
     def _spawn(self) -> _Worker:
         parent, child = self.context.Pipe()
@@ -140,7 +139,17 @@ class Pool:
         return _Worker(process, parent)
 
     def submit(self, task: Task) -> None:
-        self.queue.append(task)
+        if not self.workers:
+            self._start()
+        self.queue.push(task)
+
+    def _start(self) -> None:
+        """Fork the workers when there is work: a class with nothing to grade never loads the
+        engine; otherwise it is loaded once here, and every forked worker shares it."""
+        from explain.questions import load_engine
+
+        load_engine()
+        self.workers = [self._spawn() for _ in range(self.jobs)]
 
     @property
     def pending(self) -> int:
@@ -161,9 +170,11 @@ class Pool:
 
     def _dispatch(self) -> None:
         """Up to two batches per worker, so it never waits for the parent between batches."""
-        for worker in self.workers:
+        for index, worker in enumerate(self.workers):
             while len(worker.busy) <= BATCH and self.queue:
-                batch = [self.queue.popleft() for _ in range(min(BATCH, len(self.queue)))]
+                batch = self.queue.take(index, BATCH, idle=not worker.busy)
+                if not batch:
+                    break
                 if not worker.busy:
                     worker.since = time.monotonic()
                 worker.busy.extend(batch)
@@ -200,7 +211,7 @@ class Pool:
     def _replace(self, worker: _Worker, why: str) -> tuple[Hashable, Verdict]:
         """Kill and respawn a worker: its current answer gets a verdict, the rest are requeued."""
         task = worker.busy.popleft()
-        self.queue.extendleft(reversed(worker.busy))
+        self.queue.push_front(list(worker.busy))
         worker.process.kill()
         worker.process.join()
         worker.conn.close()

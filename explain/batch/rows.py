@@ -122,6 +122,10 @@ def columns_of(handle: IO[bytes], kind: str) -> tuple[str, ...]:
 
 def _checked(number: int, get: dict[str, str], error: str | None) -> Row:
     """Oversize cells and bad bytes are reported; the cells kept are short and printable."""
+    student, problem, answer, variant = (get.get(name, "") for name in (*REQUIRED, "variant"))
+    cells = (student, problem, answer, variant)
+    if error is None and all(c.isascii() and len(c) <= limits.MAX_FIELD_CHARS for c in cells):
+        return Row(number, student, problem, answer, variant)  # nothing to report or shorten
     shown: dict[str, str] = {}
     for name in (*REQUIRED, "variant"):
         cell = get.get(name, "")

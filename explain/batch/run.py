@@ -224,7 +224,7 @@ def _record(row: Row, verdict: Verdict, points: float) -> Record:
 
 
 def _count(tallies: dict[str, _Tally], record: Record) -> None:
-    tally = tallies.setdefault(record["problem"], _Tally())
+    tally = tallies.get(record["problem"]) or tallies.setdefault(record["problem"], _Tally())
     tally.statuses[record["verdict"]] += 1
     if record["verdict"] == "incorrect":
         tally.wrong[" ".join(record["answer"].split())] += 1

@@ -8,6 +8,7 @@ accepted, PRECISE_POINTS points are rechecked the same way ("agrees to 30 digits
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -103,10 +104,12 @@ def _difference(
         r40 = sample.expected_at(i, PRECISE_DIGITS)
         if r40 is None:
             return None  # not inside the domain after all (the float value was rounding)
-        if a40 is not None and _within(a40, r40):
-            return None
-        if a40 is not None and screened is not None and _stable(screened, a40 - r40):
-            return Difference(i, point, a40, r40)
+        if a40 is not None:
+            d40 = a40 - r40
+            if _within(d40, a40, r40):
+                return None  # agrees to 30 digits
+            if screened is not None and _stable(screened, d40):
+                return Difference(i, point, a40, r40)
     with mpmath.workdps(CONFIRM_DIGITS):
         a70, r70 = precise(answer, point), sample.expected_at(i, CONFIRM_DIGITS)
         if r70 is None:
@@ -118,10 +121,26 @@ def _difference(
         return Difference(i, point, a70, r70)
 
 
-def _within(a: Any, r: Any) -> bool:
-    return bool(abs(a - r) <= PRECISE_RTOL * max(abs(a), abs(r)))
+def _within(d: Any, a: Any, r: Any) -> bool:
+    """|d| <= PRECISE_RTOL · max(|a|, |r|), exactly; decided from the binary exponents alone
+    unless the two sides are within a factor of 8 of each other (10^-30 is about 2^-99.66)."""
+    _, man, exp, bits = d._mpf_  # |d| is in [2^(exp+bits-1), 2^(exp+bits)) when man != 0
+    if not man:
+        return True  # d = 0 (infinities and NaN never reach here: the values are finite)
+    sizes = [v[2] + v[3] for v in (a._mpf_, r._mpf_) if v[1]]
+    if sizes:
+        gap = max(sizes) - (exp + bits)  # binary magnitude of max(|a|, |r|) minus that of |d|
+        if gap > 102:
+            return True
+        if gap < 99:
+            return False
+    return bool(abs(d) <= PRECISE_RTOL * max(abs(a), abs(r)))
 
 
 def _stable(d40: Any, d70: Any) -> bool:
     """The same non-zero difference at both precisions: not a rounding artefact."""
+    if isinstance(d40, float):  # the float screen's difference: compare as floats
+        near = float(d70)
+        if math.isfinite(near) and abs(near) > 1e-290:
+            return abs(d40 - near) <= STABLE * abs(near)
     return bool(d70 != 0 and abs(d40 - d70) <= STABLE * abs(d70))

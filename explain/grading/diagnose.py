@@ -7,6 +7,7 @@ a sign-only difference, a constant factor.
 
 from __future__ import annotations
 
+from math import isnan
 from typing import Any
 
 import numpy as np
@@ -14,10 +15,9 @@ import numpy as np
 from explain.errors import ExplainError
 from explain.expr import Num, Parsed, children, variables
 from explain.grades import Mistake
-from explain.grading.compare import Comparison, close
+from explain.grading.compare import FLOAT_RTOL, Comparison, close
 from explain.grading.evaluate import floats
 from explain.grading.problem import Prepared
-from explain.symbolic import from_sympy, symbol, to_sympy
 
 Array = Any
 NEAR_ONE = 1e-4
@@ -26,16 +26,20 @@ FACTOR_RTOL = 1e-9
 """How constant the ratio answer/derivative must be to call it a constant factor."""
 INEXACT_RTOL = 1e-3
 """A decimal answer this close everywhere is an approximation, not a different function."""
+FD_STEP = 1e-7
+"""Relative step of the difference quotient that screens for an antiderivative."""
+FD_RTOL = 1e-2
+"""How far the difference quotient must be from the function to rule an antiderivative out."""
 
 
 def diagnose(
     prepared: Prepared, parsed: Parsed, found: Comparison, names: tuple[str, ...]
 ) -> Mistake | None:
     """The first catalogued mistake the answer matches, else a general finding, else None."""
-    values = found.values
-    for candidate, expected in prepared.candidates:
-        if _same(values, expected):
-            return Mistake(candidate.code, candidate.title, candidate.step)
+    matched = _first_match(prepared, found.values)
+    if matched is not None:
+        candidate, _ = prepared.candidates[matched]
+        return Mistake(candidate.code, candidate.title, candidate.step)
     for check in (_renamed, _inexact, _partial, _antiderivative, _ambiguous, _factor):
         mistake = check(prepared, parsed, found, names)
         if mistake is not None:
@@ -43,11 +47,28 @@ def diagnose(
     return None
 
 
-def _same(values: Array, expected: Array) -> bool:
-    defined = np.isfinite(expected)
-    if not defined.any() or (np.isfinite(values) != defined).any():
-        return False
-    return bool(close(values[defined], expected[defined]).all())
+def _first_match(prepared: Prepared, values: Array) -> int | None:
+    """The first candidate defined exactly where the answer is, and close to it there."""
+    answer = values.tolist()
+    for index, row in enumerate(prepared.candidate_table):
+        if _same(answer, row):
+            return index
+    return None
+
+
+def _same(answer: list[float], candidate: tuple[float, ...]) -> bool:
+    """Defined at the same points (NaN elsewhere), somewhere, and close there: the float
+    arithmetic of compare.close, point by point, stopping at the first difference."""
+    defined = False
+    for a, c in zip(answer, candidate, strict=True):
+        if isnan(a) or isnan(c):  # undefined there
+            if isnan(a) != isnan(c):
+                return False
+            continue
+        if not abs(a - c) <= FLOAT_RTOL * max(abs(a), abs(c)) + 1e-300:
+            return False
+        defined = True
+    return defined
 
 
 def _ambiguous(prepared: Prepared, parsed: Parsed, found: Comparison, names: Any) -> Mistake | None:
@@ -112,15 +133,39 @@ def _antiderivative(
     sample, function = prepared.sample, prepared.function
     if sample is None or function is None or prepared.derivation is None:
         return None
+    truth = prepared.function_values
+    env = sample.env_for(names)
+    if _surely_not_antiderivative(parsed, env, prepared.var, truth, found.values):
+        return None
+    from explain.symbolic import from_sympy, symbol, to_sympy
+
     try:
         derivative = from_sympy(to_sympy(parsed.expr, parsed.source).diff(symbol(prepared.var)))
         values = floats(derivative, sample.env_for(names), sample.size)
     except (ExplainError, KeyError):
         return None
-    truth = floats(function, sample.env, sample.size)
     if close(values, truth).all():
         return Mistake("integrated_instead", "an antiderivative instead of the derivative", "")
     return None
+
+
+def _surely_not_antiderivative(
+    parsed: Parsed, env: dict[str, Array], var: str, truth: Array, values: Array
+) -> bool:
+    """A screen before SymPy differentiates the answer: its central difference quotient is far
+    (FD_RTOL) from the function at two points or more. The step is small enough that a true
+    antiderivative fails only within about 1e-4 of a pole, and two such points are needed."""
+    x, n = env[var], env[var].size
+    step = FD_STEP * np.maximum(1.0, np.abs(x))
+    both = {name: np.concatenate((v, v)) for name, v in env.items()}  # x + step, then x - step
+    both[var] = np.concatenate((x + step, x - step))
+    with np.errstate(all="ignore"):
+        shifted = floats(parsed.expr, both, 2 * n)
+        slope = (shifted[:n] - shifted[n:]) / (both[var][:n] - both[var][n:])
+        level = np.abs(values) / np.maximum(1.0, np.abs(x))
+        scale = np.maximum(np.maximum(np.abs(truth), np.abs(slope)), level)
+        far = np.abs(slope - truth) > FD_RTOL * scale
+    return int(np.count_nonzero(far & np.isfinite(slope) & np.isfinite(truth))) >= 2
 
 
 def _factor(prepared: Prepared, parsed: Parsed, found: Comparison, names: Any) -> Mistake | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import mpmath
@@ -32,11 +33,18 @@ from explain.expr import (
     Var,
     children,
 )
-from explain.vectorised import _erf, _sigmoid
 
 Array = Any
 Real = Any
 """An mpmath mpf."""
+
+
+def _sigmoid(u: Array) -> Array:
+    return np.exp(-np.logaddexp(0.0, -u))
+
+
+def _erf(u: Array) -> Array:  # NumPy has no erf; explain.vectorised (SymPy side) has its own
+    return np.vectorize(math.erf, otypes=[float])(u)
 
 
 def _factorial(u: Array) -> Array:
@@ -104,9 +112,12 @@ def _unsupported(node: Expr) -> Unsupported:
 def floats(expr: Expr, env: Mapping[str, Array], n: int) -> Array:
     """The values of `expr` at n points (env: name → float64 array of n); NaN if undefined."""
     with np.errstate(all="ignore"):
-        out = np.asarray(_floats(expr, env), dtype=float)
+        out = np.array(_floats(expr, env), dtype=float)  # a copy: never the env's own array
+    if out.shape != (n,):
         out = np.broadcast_to(out, (n,)).copy()
-    out[~np.isfinite(out)] = np.nan
+    bad = ~np.isfinite(out)
+    if bad.any():
+        out[bad] = np.nan
     return out
 
 
@@ -120,6 +131,12 @@ FLOAT_BINARY: dict[type, Callable[[Array, Array], Array]] = {
 
 
 def _floats(node: Expr, env: Mapping[str, Array]) -> Array:
+    binary = FLOAT_BINARY.get(type(node))  # the common nodes first, without a match
+    if binary is not None:
+        a, b = children(node)
+        return binary(_floats(a, env), _floats(b, env))
+    if isinstance(node, Var):
+        return env[node.name]
     match node:
         case Num(text=text):
             return float(text)
@@ -160,7 +177,8 @@ def precise(expr: Expr, env: Mapping[str, Real]) -> Real | None:
         if value.imag != 0:
             return None
         value = value.real
-    value = mpmath.mpf(value)
+    if not isinstance(value, mpmath.mpf):
+        value = mpmath.mpf(value)
     return value if mpmath.isfinite(value) else None
 
 
@@ -171,9 +189,15 @@ PRECISE_BINARY: dict[type, Callable[[Real, Real], Real]] = {
 
 
 def _precise(node: Expr, env: Mapping[str, Real]) -> Real:
+    binary = PRECISE_BINARY.get(type(node))
+    if binary is not None:
+        a, b = children(node)
+        return binary(_precise(a, env), _precise(b, env))
+    if isinstance(node, Var):
+        return env[node.name]
     match node:
         case Num(text=text):
-            return mpmath.mpf(text)
+            return _mp_number(text, mpmath.mp.prec)
         case Const(name=name):
             return +mpmath.pi if name == "pi" else mpmath.e()
         case Var(name=name):
@@ -188,6 +212,13 @@ def _precise(node: Expr, env: Mapping[str, Real]) -> Real:
         case Apply() | Index():
             raise _unsupported(node)
     raise AssertionError(node)  # pragma: no cover
+
+
+@lru_cache(maxsize=4096)
+def _mp_number(text: str, prec: int) -> Real:
+    """A number literal at `prec` bits (mpf values are immutable: one per literal and precision)."""
+    with mpmath.workprec(prec):
+        return mpmath.mpf(text)
 
 
 def _real(value: Real) -> Real:

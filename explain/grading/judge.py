@@ -15,16 +15,15 @@ import numpy as np
 
 from explain import limits
 from explain.errors import ExplainError, LimitExceeded, ParseError, Unsupported
-from explain.expr import Call, Expr, Parsed, children, variables
+from explain.expr import Parsed, variables
 from explain.grades import Mistake, Verdict, Witness
+from explain.grading.canon import canonical, same
 from explain.grading.compare import Comparison, compare, confirm
 from explain.grading.diagnose import diagnose
 from explain.grading.evaluate import floats
 from explain.grading.problem import Prepared
-from explain.grading.prove import cheaply_proven, proven_where
-from explain.grading.shape import shape
+from explain.grading.shape import survey
 from explain.parse_latex import read
-from explain.symbolic import to_sympy
 from explain.written import explicit
 
 PROOF_SECONDS = limits.PROOF_SECONDS
@@ -52,28 +51,42 @@ def judge_parsed(
 ) -> Verdict:
     """The verdict on an answer already read by explain's parser."""
     reading = (explicit(parsed.expr), tuple(note.message for note in parsed.notes))
-    if shape(parsed.expr) == prepared.reference_shape:
+    key, names, functions = survey(parsed.expr)
+    if key == prepared.reference_shape:
         return _verdict(prepared, parsed.source, "correct", "proven", "Correct (proven).", reading)
     try:
-        return _judged(prepared, parsed, reading, proof_seconds)
+        return _judged(prepared, parsed, reading, proof_seconds, (names, functions))
     except Unsupported as err:
         why = err.one_line()
         return _verdict(prepared, parsed.source, "unsupported", "no value to compare", why, reading)
 
 
-def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float) -> Verdict:
+def _judged(
+    prepared: Prepared,
+    parsed: Parsed,
+    reading: Reading,
+    seconds: float,
+    used: tuple[tuple[str, ...], set[str]],
+) -> Verdict:
+    """`used`: the answer's variables and the functions it calls."""
+    own, functions = used
     sample = prepared.sample
     answer = parsed.source
     if sample is None:
         why = "no point was found where the problem's derivative is defined"
         return _verdict(prepared, answer, "unsupported", why, why, reading)
-    if prepared.point and variables(parsed.expr):
+    if prepared.point and own:
         return _not_evaluated(prepared, parsed, reading)
-    names = tuple(dict.fromkeys((*prepared.names, *variables(parsed.expr))))
+    names = tuple(dict.fromkeys((*prepared.names, *own)))
     found = compare(parsed.expr, sample, names)
-    reading = (reading[0], reading[1] + _piecewise_note(parsed))
+    reading = (reading[0], reading[1] + _piecewise_note(functions))
     if found.witness is not None and not np.isnan(found.values).all():
         return _incorrect(prepared, parsed, reading, found, names)
+    if found.witness is None and _canonically_equal(prepared, parsed):
+        return _verdict(prepared, answer, "correct", "proven", "Correct (proven).", reading)
+    from explain.grading.prove import cheaply_proven, proven_where  # SymPy, only from here on
+    from explain.symbolic import to_sympy
+
     try:
         answer_sym = to_sympy(parsed.expr, parsed.source)
     except ExplainError as err:
@@ -96,17 +109,26 @@ def _judged(prepared: Prepared, parsed: Parsed, reading: Reading, seconds: float
     return _verdict(prepared, answer, "correct", basis, f"Correct ({basis}).", reading)
 
 
+def _canonically_equal(prepared: Prepared, parsed: Parsed) -> bool:
+    """The cheapest proof: equal canonical forms (expanded, exact; no SymPy)."""
+    if prepared.canonical is None:
+        return False
+    mine = canonical(parsed.expr)
+    return mine is not None and same(mine, prepared.canonical)
+
+
 def _incorrect(
     prepared: Prepared, parsed: Parsed, reading: Reading, found: Comparison, names: tuple[str, ...]
 ) -> Verdict:
     diff = found.witness
     if diff is None:
         raise ValueError("an incorrect verdict needs a witness")
+    answer, expected = _shown(diff.answer, diff.expected)
     witness = Witness(
         point=tuple((n, _number(v, 6)) for n, v in diff.point.items())
         or tuple((n, f"{v:g}") for n, v in prepared.point.items()),
-        answer="undefined" if diff.answer is None else _shown(diff.answer, diff.expected),
-        expected=_shown(diff.expected, diff.answer),
+        answer=answer,
+        expected=expected,
     )
     mistake = diagnose(prepared, parsed, found, names)
     where = ", ".join(f"{n} = {v}" for n, v in witness.point) or "the point"
@@ -151,21 +173,11 @@ PIECEWISE = {"abs": "|u|", "sign": "sign(u)", "relu": "relu(u)"}
 """Functions that make an answer piecewise."""
 
 
-def _piecewise_note(parsed: Parsed) -> tuple[str, ...]:
-    used = sorted({PIECEWISE[n.func] for n in _calls(parsed.expr) if n.func in PIECEWISE})
+def _piecewise_note(functions: set[str]) -> tuple[str, ...]:
+    used = sorted({PIECEWISE[f] for f in functions if f in PIECEWISE})
     if not used:
         return ()
     return (f"a piecewise answer ({', '.join(used)}): compared on both sides of its kinks",)
-
-
-def _calls(node: Expr) -> list[Call]:
-    found, stack = [], [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, Call):
-            found.append(current)
-        stack.extend(children(current))
-    return found
 
 
 def _verdict(
@@ -181,11 +193,13 @@ def _number(value: Any, digits: int) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _shown(value: Any, other: Any | None) -> str:
-    """Enough significant digits (6 to 30) to tell `value` from `other`."""
-    if other is None:
-        return _number(value, 6)
-    for digits in (6, 10, 15, 20, 25, 30):
-        if _number(value, digits) != _number(other, digits):
-            return _number(value, digits)
-    return _number(value, 30)
+def _shown(answer: Any | None, expected: Any) -> tuple[str, str]:
+    """Both values with enough significant digits (6 to 30, the same for both) to tell them
+    apart; an undefined answer is "undefined"."""
+    if answer is None:
+        return "undefined", _number(expected, 6)
+    for digits in (6, 10, 15, 20, 25):
+        shown = _number(answer, digits), _number(expected, digits)
+        if shown[0] != shown[1]:
+            return shown
+    return _number(answer, 30), _number(expected, 30)

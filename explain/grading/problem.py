@@ -8,24 +8,25 @@ catalogued wrong answer at the same points.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from explain.errors import ExplainError, UsageError
 from explain.expr import Expr, Parsed, variables
 from explain.grades import Problem
+from explain.grading.canon import Form, canonical
 from explain.grading.compare import close
 from explain.grading.evaluate import floats
-from explain.grading.mistakes import Candidate, catalogue
 from explain.grading.sample import Sample, choose
 from explain.grading.shape import Key, shape
 from explain.parse import default_variable, variable_name
 from explain.parse_latex import read
-from explain.rules import derive
 from explain.steps import Derivation
-from explain.symbolic import from_sympy, symbol, to_sympy
 from explain.written import pretty
+
+if TYPE_CHECKING:
+    from explain.grading.mistakes import Candidate
 
 Sym = Any
 Array = Any
@@ -48,7 +49,12 @@ class Prepared:
     derivation: Derivation | None
     point: dict[str, float] = field(default_factory=dict)
     """For a value question (`at`): the point, as floats."""
+    canonical: Form | None = None
+    function_values: Array = None
+    """The problem's function at the sample points (when it has both)."""
+    """The expected answer's canonical form (explain.grading.canon), when it has one."""
     _shape: Key | None = None
+    _table: list[tuple[float, ...]] | None = None
 
     @property
     def reference_shape(self) -> Key:
@@ -57,9 +63,21 @@ class Prepared:
             self._shape = shape(self.reference)
         return self._shape
 
+    @property
+    def candidate_table(self) -> list[tuple[float, ...]]:
+        """The candidates' values at the points as tuples of floats (NaN where undefined),
+        computed once: matching an answer then compares plain floats, most at the first point."""
+        if self._table is None:
+            self._table = [tuple(float(x) for x in v) for _, v in self.candidates]
+        return self._table
+
 
 def prepare(problem: Problem, seed: int = 0) -> Prepared:
     """The problem's truth and catalogue, or an ExplainError saying what is wrong with it."""
+    from explain.grading.mistakes import catalogue  # SymPy: imported by the first problem
+    from explain.rules import derive
+    from explain.symbolic import from_sympy, to_sympy
+
     parsed = read(problem.function, label="function") if problem.function else None
     expected = read(problem.expected, label="expected") if problem.expected else None
     source = parsed or expected
@@ -91,11 +109,17 @@ def prepare(problem: Problem, seed: int = 0) -> Prepared:
     if point:
         _at_point(prepared, point)
         prepared.point = {str(name): float(value) for name, value in point.items()}
+    prepared.canonical = canonical(prepared.reference)
     prepared.sample = choose(prepared.reference, prepared.function, prepared.names, var, seed)
     if prepared.sample is not None and derivation is not None and function_sym is not None:
         prepared.candidates = _evaluated(
             catalogue(derivation, function_sym, names), prepared, point
         )
+    prepared.candidate_table  # noqa: B018  (built now: an answer pays only for itself)
+    prepared.reference_shape  # noqa: B018
+    if prepared.sample is not None and prepared.function is not None:
+        sample = prepared.sample
+        prepared.function_values = floats(prepared.function, sample.env, sample.size)
     return prepared
 
 
@@ -111,12 +135,15 @@ def _point(at: str | None) -> dict[Sym, Sym]:
     if at is None:
         return {}
     from explain.numeric import parse_point
+    from explain.symbolic import symbol
 
     return {symbol(name): value for name, value in parse_point(at)}
 
 
 def _at_point(prepared: Prepared, point: dict[Sym, Sym]) -> None:
     """The expected answer is a number: the derivative's exact value at the point."""
+    from explain.symbolic import from_sympy
+
     value = prepared.reference_sym.subs(point)
     if value.free_symbols:
         missing = ", ".join(sorted(str(s) for s in value.free_symbols))
@@ -134,6 +161,8 @@ def _evaluated(
 ) -> list[tuple[Candidate, Array]]:
     """Each candidate with its values at the sample; those equal to the truth or a predecessor
     (or without a value) are left out."""
+    from explain.symbolic import from_sympy
+
     sample = prepared.sample
     if sample is None:
         return []

@@ -67,6 +67,7 @@ class Sample:
     precise_reference: dict[int, Any] = field(default_factory=dict)
     truth: Expr | None = None
     _digits: dict[tuple[int, int], Any] = field(default_factory=dict)
+    _points: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -94,6 +95,13 @@ class Sample:
 
     def point(self, index: int, names: Sequence[str]) -> dict[str, Any]:
         """One point as mpmath numbers (exactly the float64 values the screen used)."""
+        if not self._points:  # once per sample: mpf values are immutable
+            self._points = [
+                {n: mpmath.mpf(float(v[i])) for n, v in self.env.items()} for i in range(self.size)
+            ]
+        known = self._points[index]
+        if all(n in known for n in names):
+            return {n: known[n] for n in names}
         env = self.env_for(names)
         return {n: mpmath.mpf(float(env[n][index])) for n in names}
 

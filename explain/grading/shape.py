@@ -8,21 +8,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from explain.expr import Call, Expr, Mul, Num, children
+from explain.expr import Call, Expr, Mul, Num, Var, children
 
 Key = tuple[Any, ...]
 
 
 def shape(node: Expr) -> Key:
     """(kind, own data, children's keys...) recursively; spans and spellings left out."""
+    return _key(node, {}, set())
+
+
+def survey(node: Expr) -> tuple[Key, tuple[str, ...], set[str]]:
+    """In one walk: the shape, the variables (in order of first appearance, as
+    explain.expr.variables) and the names of the functions called."""
+    names: dict[str, None] = {}
+    functions: set[str] = set()
+    return _key(node, names, functions), tuple(names), functions
+
+
+def _key(node: Expr, names: dict[str, None], functions: set[str]) -> Key:
     match node:
         case Num(text=text):
             own: Any = text
-        case Call(func=func, kwargs=kwargs):
-            own = (func, tuple((k, shape(v)) for k, v in kwargs))
+        case Var(name=name):
+            names.setdefault(name, None)
+            own = name
+        case Call(func=func, args=args, kwargs=kwargs):
+            functions.add(func)
+            kids = tuple(_key(c, names, functions) for c in args)
+            own = (func, tuple((k, _key(v, names, functions)) for k, v in kwargs))
+            return (type(node).__name__, own, *kids)
         case Mul():
             own = None
         case _:
             own = getattr(node, "name", None)
-    kids = node.args if isinstance(node, Call) else children(node)
-    return (type(node).__name__, own, *(shape(c) for c in kids))
+    return (type(node).__name__, own, *(_key(c, names, functions) for c in children(node)))

@@ -24,7 +24,11 @@ def render(model: object, fmt: Format = "text") -> str:
     """The model as a string in `fmt`; a model type without a renderer is a bug, never a repr."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    renderer = _renderers(fmt).get(type(model).__name__)
+    name = type(model).__name__
+    grades: dict[str, Callable[[Any], str]] = import_module("explain.render.grades").RENDERS[fmt]
+    renderer = grades.get(name)  # verdicts and class reports need no SymPy printer
+    if renderer is None:
+        renderer = _renderers(fmt).get(name)
     if renderer is None:
         raise TypeError(f"no {fmt} renderer for {type(model).__name__}")
     return renderer(model)

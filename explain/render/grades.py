@@ -7,9 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from explain.grades import ClassReport, Mistake, ProblemSummary, Verdict, Witness
-from explain.render.latex import escape as tex
-from explain.render.markdown import code
-from explain.render.markdown import escape as md
 
 SCHEMA = 1
 
@@ -81,12 +78,17 @@ def text_report(r: ClassReport) -> str:
 
 
 def markdown_verdict(v: Verdict) -> str:
+    from explain.render.markdown import code  # the format modules load SymPy's printers
+    from explain.render.markdown import escape as md
+
     lines = [f"**{v.status}**: {code(v.answer)}", ""]
     lines += [f"- **{label}**: {md(value)}" for label, value in fields(v)]
     return "\n".join(lines) + "\n"
 
 
 def markdown_report(r: ClassReport) -> str:
+    from explain.render.markdown import escape as md
+
     lines = [f"# {md(headline(r))}", ""]
     for p in r.problems:
         lines += [f"## {md(p.problem)}", ""]
@@ -102,6 +104,8 @@ TABULAR = "\\begin{tabular}{@{}lp{0.75\\linewidth}@{}}\n"
 
 
 def latex_rows(rows: list[tuple[str, str]]) -> str:
+    from explain.render.latex import escape as tex
+
     body = "".join(f"\\textbf{{{tex(label)}}} & {tex(value)} \\\\\n" for label, value in rows)
     return f"{TABULAR}{body}\\end{{tabular}}\n"
 
@@ -111,6 +115,8 @@ def latex_verdict(v: Verdict) -> str:
 
 
 def latex_report(r: ClassReport) -> str:
+    from explain.render.latex import escape as tex
+
     parts = [f"% explain: class report\n\\section*{{{tex(headline(r))}}}\n"]
     for p in r.problems:
         parts.append(f"\\subsection*{{{tex(p.problem)}}}\n{latex_rows(summary_rows(p))}")
