@@ -46,6 +46,10 @@ def cli() -> None:
     explain diff "x**2 + 2*x + 1"
     explain diff "2x^2 + sin x" --at x=1
     explain diff "x^2*y + y^3" --wrt x,y --format json
+    explain run samples/tutorial/04_accumulation.py
+    explain check "sin(x^2)" --answer "cos(x^2)"
+    explain grade samples/class/key.toml samples/class/submissions.csv -o grades.csv
+    explain worksheet samples/worksheets/chain_rule.toml -o chain.tex
     """
 
 
