@@ -83,7 +83,7 @@ def _operation(run: _Run, node: ast.expr) -> Any:
     """Operators: arithmetic, not/and/or, comparisons, the conditional expression."""
     match node:
         case ast.UnaryOp(op=ast.Not(), operand=operand):
-            return not truth(run, evaluate(run, operand))
+            return not evaluate(run, operand)
         case ast.UnaryOp(op=op, operand=operand):
             value = evaluate(run, operand)
             return negate(run, value) if isinstance(op, ast.USub) else value
@@ -94,7 +94,7 @@ def _operation(run: _Run, node: ast.expr) -> Any:
         case ast.Compare():
             return _compare(run, node)
         case ast.IfExp(test=test, body=body, orelse=orelse):
-            return evaluate(run, body if truth(run, evaluate(run, test)) else orelse)
+            return evaluate(run, body if evaluate(run, test) else orelse)
     raise Unsupported(f"line {run.line}: {type(node).__name__} is not supported")
 
 
@@ -105,15 +105,11 @@ def lookup(run: _Run, name: str) -> Any:
     raise NameError(f"name '{name}' is not defined")
 
 
-def truth(run: _Run, value: Any) -> bool:
-    return bool(value)
-
-
 def _bool_op(run: _Run, is_and: bool, values: list[ast.expr]) -> Any:
     result: Any = None
     for node in values:
         result = evaluate(run, node)
-        if truth(run, result) != is_and:
+        if bool(result) != is_and:
             return result
     return result
 
@@ -124,7 +120,7 @@ def _compare(run: _Run, node: ast.Compare) -> Any:
     for op, right_node in zip(node.ops, node.comparators, strict=True):
         right = evaluate(run, right_node)
         result = COMPARISONS[type(op)](left, right)
-        if not truth(run, result):
+        if not result:
             return result
         left = right
     return result
@@ -161,11 +157,6 @@ def negate(run: _Run, value: Any) -> Any:
     result = -value
     calls.record(run.state, result, shadow.negate(run.state.shadow_of(value)))
     return result
-
-
-def record_in_place(run: _Run, tensor: Any, shade: Any) -> None:
-    """A non-leaf changed in place: its shadow (and grad_fn) are now the new operation's."""
-    calls.record(run.state, tensor, shade)
 
 
 def shares_with(run: _Run, tensor: Any) -> str | None:

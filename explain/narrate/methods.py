@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 QUERIES = frozenset({"item", "numpy", "tolist", "size", "dim", "numel", "is_inference"})
 """Methods that only read a tensor."""
 
-IN_PLACE = frozenset({"add_", "sub_", "mul_", "div_", "fill_"})
+IN_PLACE_METHODS = frozenset({"add_", "sub_", "mul_", "div_", "fill_"})
 
 
 def call(
@@ -31,7 +31,7 @@ def call(
         where = (run.line, run.text, target.removesuffix(".backward"))
         run.emit(grads.backward(state, tensor, kwargs, where))
         return None
-    if name in IN_PLACE:
+    if name in IN_PLACE_METHODS:
         return _in_place(run, tensor, name, args, kwargs)
     if name in ("pow", "matmul"):
         if len(args) != 1 or kwargs:
@@ -120,7 +120,7 @@ def _in_place(
         operator = shadow.OPERATORS.get(op or "")
         right = state.shadow_of(args[0])
         shade = None if operator is None else shadow.binary(operator, before_shadow, right)
-        exprs.record_in_place(run, tensor, shade)
+        calls.record(state, tensor, shade)  # a non-leaf's new op and formula
     run.emit(exprs.updated(run, tensor, leaf or state.name_of(tensor) or "tensor", old, shares))
     return tensor
 

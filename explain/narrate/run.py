@@ -31,7 +31,7 @@ from explain.limits import (
     MAX_STEPS,
     NARRATED_ITERATIONS,
 )
-from explain.narrate import allow, exprs, faults, modules, shadow, space
+from explain.narrate import allow, calls, exprs, faults, modules, shadow, space
 from explain.narrate.state import State
 
 USER_ERRORS = (
@@ -188,7 +188,7 @@ class _Run:
             case ast.For():
                 self._for(node)
             case ast.If(test=test, body=body, orelse=orelse):
-                self.block(body if exprs.truth(self, self.expr(test)) else orelse)
+                self.block(body if self.expr(test) else orelse)
             case ast.FunctionDef(name=name):
                 self.env[name] = Function(node)
             case ast.Return(value=value):
@@ -311,7 +311,7 @@ class _Run:
         leaf = self.state.leaf_name(current)
         if leaf is None:
             shade = shadow.binary(exprs.OPERATORS[type(op)], before, self.state.shadow_of(value))
-            exprs.record_in_place(self, current, shade)
+            calls.record(self.state, current, shade)  # a non-leaf's new op and formula
         self.emit(exprs.updated(self, current, leaf or name, old, shares))
 
     def _with(self, node: ast.With) -> None:
