@@ -11,6 +11,8 @@ from typing import TypeVar
 from explain.errors import BudgetExceeded
 
 T = TypeVar("T")
+RETRY_SECONDS = 0.01
+"""After a budget's alarm, it fires again this often until the block has ended."""
 
 
 @contextmanager
@@ -30,6 +32,9 @@ def time_budget(seconds: float) -> Iterator[None]:
     limit = seconds if outer_left <= 0 else min(seconds, outer_left)
 
     def on_alarm(signum: int, frame: object) -> None:
+        # Python may swallow an exception raised where it cannot propagate (a garbage
+        # collector callback, a __del__): the alarm fires again until the block has ended.
+        signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
         raise BudgetExceeded
 
     previous = signal.signal(signal.SIGALRM, on_alarm)

@@ -18,11 +18,21 @@ import sympy
 
 from explain import limits
 from explain.autograd import run as run_autograd
+from explain.digits import DIGITS
 from explain.elements import element_name, element_symbols, gradient_expressions, symbolic_tensor
 from explain.errors import UsageError
 from explain.expr import FUNCTIONS, Call, Expr, Index, Parsed, children, variables
 from explain.finite import Estimate, central, sample_indices
 from explain.matrix import matrix_formula
+from explain.precision import (
+    REFINED,
+    Digits,
+    FieldDigits,
+    TotalDigits,
+    exact_to_digits,
+    refined,
+    within_precision,
+)
 from explain.reports import CrossCheck, GradientFormula, InputCheck
 from explain.rules import derive
 from explain.steps import Derivation
@@ -52,6 +62,7 @@ class Exact:
     function: Sym  # the scalar function (summed over elements) whose kinks decide the verdict
     function_env: Mapping[str, Array]  # values for its symbols
     notes: tuple[str, ...] = ()
+    digits: Digits | None = None  # gradient and f to many digits (explain.precision)
 
 
 def crosscheck(
@@ -72,7 +83,9 @@ def crosscheck(
     else:
         exact = _per_element(parsed.expr, env, targets)
     auto = dict(run.gradients)
-    inputs = tuple(_compare(name, env[name], exact, auto[name], dtype) for name in targets)
+    compared = [_compare(name, env[name], exact, auto[name], dtype) for name in targets]
+    inputs = tuple(check for check, _ in compared)
+    found = tuple(note for _, notes in compared for note in notes)
     kinks = _kinks(exact.function, exact.function_env)
     output = float(np.sum(run.output))
     if math.isnan(output):
@@ -84,7 +97,7 @@ def crosscheck(
         parsed=parsed, wrt=targets, form=exact.form, formulas=exact.formulas,  # type: ignore[arg-type]
         derivations=exact.derivations, inputs=inputs, output=output,
         dtype=dtype, tolerance=TOLERANCE[dtype][0], verdict=verdict, summary=summary,  # type: ignore[arg-type]
-        notes=tuple(dict.fromkeys((*exact.notes, *run.notes))), graph=run.graph,
+        notes=tuple(dict.fromkeys((*exact.notes, *run.notes, *found))), graph=run.graph,
     )  # fmt: skip
 
 
@@ -140,7 +153,12 @@ def _elementwise(
     f = Program.prepare([to_sympy(field)])
     estimates = {name: _fd_elementwise(f, env, name, full, scale, reduction) for name in wrt}
     formulas = tuple(_elementwise_formula(d, env, full, scale) for d in derivations)
-    return Exact(grads, estimates, formulas, derivations, "elementwise", to_sympy(field), env)
+    field_sym = to_sympy(field)
+    derivatives = {name: d.result for name, d in zip(wrt, derivations, strict=True)}
+    digits = FieldDigits(field_sym, derivatives, env, full, scale)
+    return Exact(
+        grads, estimates, formulas, derivations, "elementwise", field_sym, env, digits=digits
+    )
 
 
 def _reduce_to(grad: Array, shape: tuple[int, ...]) -> Array:
@@ -232,16 +250,17 @@ def _per_element(expr: Expr, env: Mapping[str, Array], wrt: Sequence[str]) -> Ex
     total = Program.prepare([function])
     estimates = {name: _fd_elements(total, flat_env, name, np.shape(env[name])) for name in wrt}
     shapes = {name: np.shape(a) for name, a in env.items()}
+    digits = TotalDigits(function, grads_sym, flat_env)
     closed = [m for m in (matrix_formula(expr, name, shapes) for name in wrt) if m is not None]
     if len(closed) == len(wrt):
         matrices = tuple(GradientFormula(m.name, "", m.expression, matrix=True) for m in closed)
         wheres = tuple(m.where for m in closed if m.where)
-        return Exact(grads, estimates, matrices, (), "matrix", function, flat_env, wheres)
+        return Exact(grads, estimates, matrices, (), "matrix", function, flat_env, wheres, digits)
     formulas = tuple(
         GradientFormula(name, ",".join(map(str, index)), grads_sym[name][index])
         for name in wrt for index in list(np.ndindex(np.shape(env[name])))[:4]
     )  # fmt: skip
-    return Exact(grads, estimates, formulas, (), "per-element", function, flat_env)
+    return Exact(grads, estimates, formulas, (), "per-element", function, flat_env, digits=digits)
 
 
 def _fd_elements(
@@ -267,23 +286,77 @@ def _fd_elements(
 # --- comparison and verdict --------------------------------------------------------------------
 
 
-def _compare(name: str, value: Array, exact: Exact, autograd: Array, dtype: str) -> InputCheck:
-    e = np.asarray(exact.gradients[name], dtype=np.float64)
-    a = np.asarray(autograd, dtype=np.float64).reshape(e.shape)
+def _compare(
+    name: str, value: Array, exact: Exact, autograd: Array, dtype: str
+) -> tuple[InputCheck, tuple[str, ...]]:
+    """The three answers for one input (suspect elements looked at closely first), and notes."""
+    a = np.asarray(autograd, dtype=np.float64).reshape(np.shape(exact.gradients[name]))
+    e, estimate, rounding, notes = _closely(name, value, exact, a, dtype)
+    idx = exact.estimates[name][0]
     max_abs, max_rel, agrees = _differences(e, a, *TOLERANCE[dtype])
-    idx, estimate = exact.estimates[name]
     with np.errstate(all="ignore"):
-        e_at = e.ravel()[idx]
-        fd_diff = np.abs(estimate.value - e_at)
-        within = fd_diff <= 3 * estimate.error + TOLERANCE[dtype][1]
-        fd_ok = bool(np.all(within | ~np.isfinite(e_at)))
-    return InputCheck(
+        fd_diff = np.abs(estimate.value - e.ravel()[idx])
+    check = InputCheck(
         name=name, shape=tuple(np.shape(value)), value=value, exact=e, autograd=a,
         finite_difference=estimate.value, fd_error=estimate.error, fd_indices=idx,
-        max_abs_error=max_abs, max_rel_error=max_rel, agrees=agrees,
+        max_abs_error=max_abs, max_rel_error=max_rel, agrees=agrees or rounding,
         fd_max_abs_error=float(np.max(fd_diff, where=np.isfinite(fd_diff), initial=0.0)),
-        fd_within_error=fd_ok,
+        fd_within_error=not _fd_missed(e, idx, estimate, TOLERANCE[dtype][1]).any(),
     )  # fmt: skip
+    return check, notes
+
+
+def _closely(
+    name: str, value: Array, exact: Exact, a: Array, dtype: str
+) -> tuple[Array, Estimate, bool, tuple[str, ...]]:
+    """Before a difference is called a disagreement (explain.precision): the exact gradient,
+    the FD estimates, whether what still differs is float64's rounding, and notes."""
+    e = np.asarray(exact.gradients[name], dtype=np.float64)
+    idx, estimate = exact.estimates[name]
+    rtol, atol = TOLERANCE[dtype]
+    missed = _fd_missed(e, idx, estimate, atol)
+    if exact.digits is None or (_differences(e, a, rtol, atol)[2] and not missed.any()):
+        return e, estimate, False, ()
+    suspects = np.union1d(_differing(e, a, rtol, atol), np.ravel(idx)[np.ravel(missed)])
+    if suspects.size > REFINED:
+        return e, estimate, False, ()
+    notes: list[str] = []
+    e, wrong = exact_to_digits(e, suspects, exact.digits, name)
+    if wrong:
+        where = (
+            f"{wrong} element{'s' if wrong > 1 else ''} of {name}" if e.size > 1 else "this point"
+        )
+        notes.append(
+            f"the exact formula loses digits in float64 at {where} (cancellation): "
+            f"its value there is computed to {DIGITS} digits instead"
+        )
+    missed = _fd_missed(e, idx, estimate, atol)
+    estimate = refined(name, value, (idx, estimate), missed, exact.digits)
+    said = None
+    differing = _differing(e, a, rtol, atol)
+    if differing.size and dtype == "float64":
+        lost = [exact.digits.cancellation(name, int(k)) for k in differing]
+        if all(c is not None for c in lost):
+            worst = max(lost, key=lambda c: c.digits)  # type: ignore[union-attr]
+            said = within_precision(name, e, a, worst, (rtol, atol))  # type: ignore[arg-type]
+            notes.extend([said] if said else [])
+    return e, estimate, said is not None, tuple(notes)
+
+
+def _fd_missed(e: Array, idx: Array, estimate: Estimate, atol: float) -> Array:
+    """Per FD estimate: farther from the exact value than 3 times its own error bound."""
+    with np.errstate(all="ignore"):
+        e_at = e.ravel()[idx]
+        return ~(np.abs(estimate.value - e_at) <= 3 * estimate.error + atol) & np.isfinite(e_at)
+
+
+def _differing(e: Array, a: Array, rtol: float, atol: float) -> Array:
+    """Flat indices where exact and autograd differ beyond the tolerance."""
+    with np.errstate(all="ignore"):
+        d = np.abs(e - a).ravel()
+        scale = np.maximum(np.abs(e), np.abs(a)).ravel()
+        same = (d <= rtol * scale + atol) | (np.isnan(e) & np.isnan(a)).ravel() | (e == a).ravel()
+    return np.flatnonzero(~same)
 
 
 def _differences(e: Array, a: Array, rtol: float, atol: float) -> tuple[float, float, bool]:
@@ -362,6 +435,13 @@ def _verdict(inputs: Sequence[InputCheck], kinks: Sequence[str], dtype: str) -> 
     bad_auto = [c for c in inputs if not c.agrees]
     bad_fd = [c for c in inputs if not c.fd_within_error]
     if not bad_auto and not bad_fd:
+        rounded = [c for c in inputs if c.max_rel_error > rtol]
+        if rounded:
+            worst = max(rounded, key=lambda c: c.max_rel_error)
+            return "agree", (
+                f"all three agree as far as float64 can here: exact and autograd to "
+                f"{worst.max_rel_error:.2g} for {worst.name} (a cancellation: see the notes)"
+            )
         return "agree", f"all three agree within {rtol:g}"
     if bad_auto:
         worst = max(bad_auto, key=lambda c: c.max_rel_error)

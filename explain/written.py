@@ -242,8 +242,9 @@ def _pretty_binary(node: Add | Sub | Mul | Div, sub: Callable[[Expr, int], str])
             return f"{pretty(a)} + {sub(b, P_MUL)}"
         case Sub(left=a, right=b):
             return f"{pretty(a)} - {sub(b, P_MUL)}"
-        case Mul(left=a, right=b):
-            left, right = sub(a, P_NEG), sub(b, P_POW)
+        case Mul(left=a, right=b):  # a product on the left reads as it is: 2x·cos(x²)
+            left = pretty(a) if isinstance(a, Mul) else sub(a, P_NEG)
+            right = sub(b, P_POW)
             return left + ("" if _juxtapose(a, right) else "·") + right
         case Div(left=a, right=b):
             return f"{sub(a, P_POW)}/{sub(b, P_POW)}"

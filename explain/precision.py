@@ -1,0 +1,198 @@
+"""Where float64 loses digits: before the cross-check calls a difference a disagreement.
+
+Near cancellation, float64 loses digits in every one of the three answers: (x − 1)/(x − x²) at
+x = 0.99999 loses about ten, in the exact formula's evaluation, in torch's arithmetic and in a
+difference quotient alike. So the elements that seem to differ (at most REFINED per input) are
+looked at closely, each answer by its own yardstick:
+
+- the exact gradient is evaluated there to DIGITS digits (explain.digits), so "exact" is exact;
+- torch computes in float64 through the expression as written: the worst cancellation in it
+  (a sum whose terms are 10^L times larger than the sum) is measured to many digits, and a
+  difference within float64's ε·10^(2L+1) is rounding, named as such (L digits are lost in the
+  forward pass and about as many again where the gradient's contributions meet at the input);
+- a finite difference's rounding is measured from f to many digits (explain.finite.refine).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import sympy
+
+from explain.digits import at_point
+from explain.elements import element_name
+from explain.finite import Estimate, refine
+from explain.symbolic import from_sympy, symbol
+from explain.written import pretty
+
+Array = Any
+Sym = Any
+REFINED = 8
+"""At most this many elements per input are looked at closely (more: the verdict stands)."""
+EPS = float(np.finfo(np.float64).eps)
+LOST_DIGITS = 3
+"""A cancellation that loses fewer digits than this explains no difference."""
+
+
+class Digits(Protocol):
+    """The exact gradient and the function to many digits, one element at a time."""
+
+    def gradient(self, name: str, k: int) -> Any | None:
+        """∂f/∂name at flat element k, to many digits (None: not available there)."""
+
+    def function(self, name: str, k: int) -> Callable[[float], Any | None] | None:
+        """f (as the finite difference sees it) as element k of `name` takes the float p."""
+
+    def cancellation(self, name: str, k: int) -> Cancellation | None:
+        """The worst cancellation in f at element k of `name`."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDigits:
+    """An elementwise f (summed, or averaged with `scale`), its derivative per input."""
+
+    field: Sym
+    derivatives: Mapping[str, Sym]
+    env: Mapping[str, Array]
+    full: tuple[int, ...]
+    scale: float
+
+    def _point(self, name: str, k: int) -> dict[Sym, float] | None:
+        if np.shape(self.env[name]) != self.full:
+            return None  # a broadcast input: its gradient and FD are sums over elements
+        return {
+            symbol(n): float(np.broadcast_to(a, self.full).flat[k]) for n, a in self.env.items()
+        }
+
+    def gradient(self, name: str, k: int) -> Any | None:
+        point = self._point(name, k)
+        return None if point is None else at_point(self.derivatives[name], point, self.scale)
+
+    def function(self, name: str, k: int) -> Callable[[float], Any | None] | None:
+        point = self._point(name, k)
+        if point is None:
+            return None
+        return lambda p: at_point(self.field, {**point, symbol(name): p}, self.scale)
+
+    def cancellation(self, name: str, k: int) -> Cancellation | None:
+        point = self._point(name, k)
+        return None if point is None else worst_cancellation(self.field, point)
+
+
+@dataclass(frozen=True, slots=True)
+class TotalDigits:
+    """A function of every element (per-element path): the sum and each element's derivative."""
+
+    total: Sym
+    gradients: Mapping[str, Array]  # name -> object array of SymPy derivatives
+    flat_env: Mapping[str, Array]  # element name -> value
+
+    def _key(self, name: str, k: int) -> Sym:
+        index = list(np.ndindex(np.shape(self.gradients[name])))[k]
+        return symbol(element_name(name, index))
+
+    def _point(self) -> dict[Sym, float]:
+        return {symbol(key): float(v) for key, v in self.flat_env.items()}
+
+    def gradient(self, name: str, k: int) -> Any | None:
+        return at_point(self.gradients[name].flat[k], self._point())
+
+    def function(self, name: str, k: int) -> Callable[[float], Any | None] | None:
+        point, key = self._point(), self._key(name, k)
+        return lambda p: at_point(self.total, {**point, key: p})
+
+    def cancellation(self, name: str, k: int) -> Cancellation | None:
+        terms = self.total.args if isinstance(self.total, sympy.Add) else (self.total,)
+        found = [worst_cancellation(t, self._point()) for t in terms]  # not the sum of elements
+        return max((c for c in found if c is not None), default=None, key=lambda c: c.digits)
+
+
+def exact_to_digits(exact: Array, suspects: Array, digits: Digits, name: str) -> tuple[Array, int]:
+    """The exact gradient with the suspect elements evaluated to many digits, and how many of
+    them float64 had got wrong (beyond a few ulps)."""
+    fixed, wrong = np.array(exact, dtype=np.float64, copy=True), 0
+    flat = fixed.reshape(-1)
+    for k in suspects:
+        value = digits.gradient(name, int(k))
+        if value is None:
+            continue
+        precise = float(value)
+        if not math.isfinite(flat[k]) or abs(precise - flat[k]) > 8 * EPS * abs(precise):
+            wrong += 1
+        flat[k] = precise
+    return fixed, wrong
+
+
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    """A sum far smaller than its terms: `digits` lost in float64 (log10 of the ratio)."""
+
+    digits: float
+    where: Sym  # the sum, as SymPy writes it
+    value: float
+
+
+def worst_cancellation(expr: Sym, point: Mapping[Sym, float]) -> Cancellation | None:
+    """The sum in expr that loses the most digits at the point (terms to many digits)."""
+    worst: Cancellation | None = None
+    for node in sympy.preorder_traversal(expr):
+        if not isinstance(node, sympy.Add):
+            continue
+        terms = [at_point(t, point) for t in node.args]
+        if any(t is None for t in terms):
+            continue
+        total, size = sum(terms), sum(abs(t) for t in terms)  # type: ignore[arg-type]
+        if total == 0 or size == 0:
+            continue
+        digits = math.log10(float(size / abs(total)))
+        if worst is None or digits > worst.digits:
+            worst = Cancellation(digits, node, float(total))
+    return worst
+
+
+def within_precision(
+    name: str, exact: Array, autograd: Array, lost: Cancellation, tolerance: tuple[float, float]
+) -> str | None:
+    """The note saying exact and autograd agree to the precision float64 keeps through the
+    cancellation, or None when they differ by more (or the cancellation is too small)."""
+    rtol, atol = tolerance
+    if lost.digits < LOST_DIGITS:
+        return None
+    allowed = max(rtol, EPS * 10 ** (2 * lost.digits + 1))
+    with np.errstate(all="ignore"):
+        d = np.abs(exact - autograd)
+        scale = np.maximum(np.abs(exact), np.abs(autograd))
+        near = d <= allowed * scale + atol
+        relative = float(np.nanmax(np.where(scale > 0, d / scale, 0.0)))
+    if not bool(np.all(near | (np.isnan(exact) & np.isnan(autograd)))):
+        return None
+    kept = max(0, round(16 - 2 * lost.digits))
+    agreed = max(0, math.floor(-math.log10(relative))) if relative > 0 else 16
+    return (
+        f"cancellation: {pretty(from_sympy(lost.where))} is {lost.value:.3g} while its terms are "
+        f"about 10^{lost.digits:.0f} times larger, so float64 loses {lost.digits:.0f} digits there "
+        f"and can lose as many again in the gradient (about {kept} left): torch's {name}.grad "
+        f"agrees with the exact value to {agreed} digits, all that float64 can promise here"
+    )
+
+
+def refined(
+    name: str, value: Array, estimates: tuple[Array, Estimate], missed: Array, digits: Digits
+) -> Estimate:
+    """The FD estimates (at flat indices idx) that seem to miss, with their rounding measured
+    against f to many digits rather than estimated (explain.finite.refine)."""
+    idx, estimate = estimates
+    error = np.array(estimate.error, dtype=np.float64)  # a copy, of the estimates' shape
+    errors, values = error.reshape(-1), np.ravel(estimate.value)
+    flat, indices = np.ravel(np.asarray(value, dtype=np.float64)), np.ravel(idx)
+    for j in np.flatnonzero(missed):
+        k = int(indices[j])
+        f = digits.function(name, k)
+        bound = refine(float(values[j]), float(flat[k]), f) if f is not None else None
+        if bound is not None:
+            errors[j] = bound
+    return Estimate(estimate.value, error)
