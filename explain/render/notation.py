@@ -16,6 +16,7 @@ from sympy.printing.str import StrPrinter
 from explain.written import SUPERSCRIPT, display_name
 
 _HALF = sympy.Rational(1, 2)
+_RELATIONS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "!=": "≠", "==": "="}
 
 # --- SymPy results --------------------------------------------------------------------------
 
@@ -66,6 +67,23 @@ class _TextPrinter(StrPrinter):
         if coeff in (1, -1):
             return body if coeff == 1 else f"-{body}"
         return f"({self._print(coeff)})·{body}"
+
+    def _print_Piecewise(self, expr: Any) -> str:
+        """{ 2x if x < 0; 1 otherwise }: the first piece whose condition holds."""
+        rows = []
+        for value, condition in expr.args:
+            when = "otherwise" if condition is sympy.true else "if " + self._condition(condition)
+            rows.append(f"{self._print(value)} {when}")
+        return "{ " + "; ".join(rows) + " }"
+
+    def _condition(self, condition: Any) -> str:
+        if isinstance(condition, sympy.And | sympy.Or):
+            glue = " and " if isinstance(condition, sympy.And) else " or "
+            return glue.join(self._condition(part) for part in condition.args)
+        op = _RELATIONS.get(getattr(condition, "rel_op", ""))
+        if op is None:
+            return str(self._print(condition))
+        return f"{self._print(condition.lhs)} {op} {self._print(condition.rhs)}"
 
     def _print_Heaviside(self, expr: Any) -> str:
         return f"H({self._print(expr.args[0])})"
