@@ -76,7 +76,7 @@ class Conditions(State):
         opener = self.take()
         self.enter(opener)
         parts: list[Expr] = []
-        condition = self.condition(otherwise=False)
+        condition = self.condition()
         for _ in range(2):
             if not self.at("comma"):
                 raise self.fail(
@@ -91,12 +91,11 @@ class Conditions(State):
         rest = Piece(parts[1], (), parts[1].span)
         return self.node(Cases((first, rest), _span(tok, closer), tok.text))
 
-    def condition(self, *, otherwise: bool = True) -> tuple[Compare, ...]:
-        """True (otherwise: empty), or comparisons joined by & / and."""
+    def condition(self) -> tuple[Compare, ...]:
+        """True (otherwise: empty), or comparisons joined by & / and. The lexer reads True
+        only right after a comma, so only a piece's condition can be True."""
         if self.at("op", "True"):
-            tok = self.take()
-            if not otherwise:
-                raise self.fail("the condition of where cannot be True", tok)
+            self.take()
             return ()
         comparisons = self.conjunct()
         while self.at("op", "&"):
@@ -110,7 +109,7 @@ class Conditions(State):
         if self.at("open", "(") and self.bracketed_condition():
             self.take()
             self.enter(opener)
-            inner = self.condition(otherwise=False)
+            inner = self.condition()
             self.close(opener)
             self.depth -= 1
             return inner

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import sympy
-from sympy.printing.latex import greek_letters_set
+from sympy.printing.latex import LatexPrinter, greek_letters_set
 from sympy.printing.precedence import precedence
 from sympy.printing.str import StrPrinter
 
@@ -190,6 +190,21 @@ def sym_plain(expr: Any) -> str:
     return str(sympy.sstr(expr))
 
 
+class _LatexPrinter(LatexPrinter):
+    """SymPy's LaTeX, with pieces worded as explain's tree writes them: "if x < 0"."""
+
+    def _print_Piecewise(self, expr: Any) -> str:
+        rows = []
+        for value, condition in expr.args:
+            when = (
+                r"\text{otherwise}"
+                if condition is sympy.true
+                else (r"\text{if } " + self._print(condition))
+            )
+            rows.append(f"{self._print(value)} & {when}")
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+
+
 def sym_latex(expr: Any) -> str:
     """A SymPy expression as LaTeX (math mode, no delimiters).
 
@@ -200,8 +215,9 @@ def sym_latex(expr: Any) -> str:
         s: rf"\mathit{{{s.name}}}" for s in getattr(expr, "free_symbols", ()) if _wordy(s.name)
     }
     if not words:
-        return str(sympy.latex(expr, ln_notation=True))
-    return str(sympy.latex(expr, ln_notation=True, symbol_names=words, mul_symbol="dot"))
+        return str(_LatexPrinter({"ln_notation": True}).doprint(expr))
+    settings = {"ln_notation": True, "symbol_names": words, "mul_symbol": "dot"}
+    return str(_LatexPrinter(settings).doprint(expr))
 
 
 def _wordy(name: str) -> bool:
