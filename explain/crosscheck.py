@@ -87,6 +87,8 @@ def crosscheck(
     inputs = tuple(check for check, _ in compared)
     found = tuple(note for _, notes in compared for note in notes)
     kinks = _kinks(exact.function, exact.function_env)
+    if not all(c.agrees and c.fd_within_error for c in inputs):
+        kinks = (*kinks, *on_boundary(exact.function, exact.function_env))
     output = float(np.sum(run.output))
     if math.isnan(output):
         kinks = (*kinks, "a value outside the function's real domain")
@@ -413,6 +415,18 @@ def _kinks(function: Sym, env: Mapping[str, Array]) -> tuple[str, ...]:
         if hit:
             kinds[KINKS[type(atom).__name__]] = None
     return tuple(kinds)
+
+
+def on_boundary(function: Sym, env: Mapping[str, Array]) -> tuple[str, ...]:
+    """A value where a piece's condition turns (x = 0 in x < 0): a kink or jump if the
+    one-sided slopes differ, which is why it counts only when the three answers disagree."""
+    for atom in function.atoms(sympy.Piecewise):
+        for _, condition in atom.args:
+            for relation in condition.atoms(sympy.core.relational.Relational):
+                gap = Program.prepare([relation.lhs - relation.rhs]).run(env)[0]
+                if bool(np.any(np.asarray(gap) == 0)):
+                    return ("a boundary between the pieces of a function defined by cases",)
+    return ()
 
 
 KINKS = {

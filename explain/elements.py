@@ -21,6 +21,7 @@ from explain.expr import (
     Add,
     Apply,
     Call,
+    Cases,
     Const,
     Div,
     Expr,
@@ -32,7 +33,9 @@ from explain.expr import (
     Slice,
     Sub,
     Var,
+    children,
 )
+from explain.piecewise import RELATIONS
 from explain.symbolic import UNARY, symbol, to_sympy
 
 Sym = Any
@@ -90,8 +93,26 @@ class _Builder:
                 return np.asarray(self._node(node.base), dtype=object)[_index(node.items)]
             case Apply():
                 raise Unsupported(f"unknown function {node.name} on tensors")
+            case Cases():
+                return self._cases(node)
             case _:
                 assert_never(node)
+
+    def _cases(self, node: Cases) -> Array:
+        """One sympy.Piecewise per element (values and comparison sides broadcast together)."""
+        parts = np.broadcast_arrays(
+            *(np.asarray(self._node(c), dtype=object) for c in children(node))
+        )
+        out = np.empty(parts[0].shape if parts else (), dtype=object)
+        for index in np.ndindex(out.shape):
+            values = iter(part[index] for part in parts)
+            pairs = []
+            for piece in node.pieces:
+                value = next(values)
+                holds = [RELATIONS[c.op](next(values), next(values)) for c in piece.condition]
+                pairs.append((value, sympy.And(*holds)))
+            out[index] = sympy.Piecewise(*pairs)
+        return out
 
     def _binary(self, node: Add | Sub | Mul | Div | Pow) -> Array:
         a = np.asarray(

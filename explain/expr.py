@@ -221,7 +221,39 @@ class Apply:
     span: Span
 
 
-Expr = Num | Const | Var | Neg | Add | Sub | Mul | Div | Pow | Call | Apply | Index
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """left op right, one comparison in the condition of a piece: <, <=, > or >=."""
+
+    op: Literal["<", "<=", ">", ">="]
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """value where every comparison of `condition` holds; an empty condition is "otherwise"."""
+
+    value: Expr
+    condition: tuple[Compare, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Cases:
+    """A function defined by cases: the value of the first piece whose condition holds; where
+    no condition holds it is undefined (SymPy's Piecewise; torch.where(c, a, b) is two pieces).
+
+    `spelling` is how it was written: "Piecewise", "torch.where", "np.where", "cases".
+    """
+
+    pieces: tuple[Piece, ...]
+    span: Span
+    spelling: str = "Piecewise"
+
+
+Expr = Num | Const | Var | Neg | Add | Sub | Mul | Div | Pow | Call | Apply | Index | Cases
 """Every node kind; match on it and end with assert_never."""
 
 # --- the result of parsing -----------------------------------------------------------------
@@ -269,6 +301,12 @@ def children(node: Expr) -> tuple[Expr, ...]:
             return args + tuple(v for _, v in kwargs)
         case Apply(args=args):
             return args
+        case Cases(pieces=pieces):
+            return tuple(
+                part
+                for piece in pieces
+                for part in (piece.value, *(e for c in piece.condition for e in (c.left, c.right)))
+            )
         case Index(base=base, items=items):
             inner: list[Expr] = []
             for item in items:

@@ -9,6 +9,9 @@ MAX_INPUT_CHARS = 2_000
 MAX_NODES = 2_000
 """Most nodes an expression tree may have."""
 
+MAX_PIECES = 20
+"""Most pieces in one function defined by cases (Piecewise(...) or \\begin{cases})."""
+
 MAX_DEPTH = 64
 """Deepest nesting of parentheses, calls and operators."""
 
@@ -43,6 +46,10 @@ SIMPLIFY_SECONDS = 0.5
 
 CHECK_SECONDS = 1.0
 """Time budget for confirming that the step tree's result equals sympy.diff."""
+
+BOUNDARY_SECONDS = 1.0
+"""Time budget for checking one point where two pieces meet (limits of the pieces and of their
+derivatives); past it nothing is said about that point."""
 
 EVAL_SECONDS = 1.0
 """Time budget for evaluating a derivative exactly at a point."""

@@ -258,6 +258,38 @@ class Elementwise:
 
 
 @dataclass(frozen=True, slots=True)
+class Boundary:
+    """Where two pieces meet (var = point), as a teacher checks it: the one-sided limits and
+    the value there (continuity), then the one-sided derivatives (differentiability).
+
+    `value` is None where no piece's condition holds at the point (undefined there); the other
+    fields are None where SymPy could not decide within its time budget (nothing is guessed).
+    """
+
+    point: Sym
+    value: Sym | None
+    left: Sym | None
+    right: Sym | None
+    continuous: bool | None
+    left_slope: Sym | None = None
+    right_slope: Sym | None = None
+    differentiable: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PiecewiseRule:
+    """d/dx {f₁ if c₁; f₂ if c₂; …} = {f₁′ if c₁; f₂′ if c₂; …}: each piece is differentiated on
+    its own interval; where pieces meet, the derivative exists only if the function is
+    continuous there and the one-sided derivatives agree."""
+
+    expr: Expr
+    var: str
+    pieces: tuple[Step, ...]
+    boundaries: tuple[Boundary, ...]
+    result: Sym
+
+
+@dataclass(frozen=True, slots=True)
 class NotSupported:
     """No teacher's rule here: SymPy differentiates this part directly and we say so."""
 
@@ -292,6 +324,7 @@ Step = (
     | GeneralPower
     | UndefinedFunction
     | Elementwise
+    | PiecewiseRule
     | NotSupported
 )
 """Every rule; match on it and end with assert_never."""
@@ -302,7 +335,7 @@ def substeps(step: Step) -> tuple[Step, ...]:
     match step:
         case ConstantMultiple(inner=inner) | Elementwise(inner=inner):
             return (inner,)
-        case Sum(terms=parts) | Product(factors=parts):
+        case Sum(terms=parts) | Product(factors=parts) | PiecewiseRule(pieces=parts):
             return parts
         case Quotient(numerator=a, denominator=b) | GeneralPower(base=a, exponent=b):
             return (a, b)
@@ -352,6 +385,7 @@ RULE_NAMES: dict[type, str] = {
     GeneralPower: "log_differentiation",
     UndefinedFunction: "undefined_function",
     Elementwise: "elementwise",
+    PiecewiseRule: "piecewise",
     NotSupported: "not_supported",
 }
 """Stable rule identifiers (used in JSON `rule` and in tests)."""
@@ -381,6 +415,7 @@ RULE_TITLES: dict[str, str] = {
     "log_differentiation": "General power rule (logarithmic differentiation)",
     "undefined_function": "Unknown function",
     "elementwise": "Sum over elements",
+    "piecewise": "Piecewise rule",
     "not_supported": "Not covered by a named rule",
 }
 """How a teacher names each rule (the heading of a step)."""
@@ -416,6 +451,11 @@ RULE_FORMULAS: dict[str, Formula] = {
     "elementwise": (
         "∂/∂xᵢ Σⱼ f(xⱼ) = f′(xᵢ)",
         r"\frac{\partial}{\partial x_i} \sum_j f(x_j) = f'(x_i)",
+    ),
+    "piecewise": (
+        "d/dx {f if c; g otherwise} = {f′ if c; g′ otherwise} (inside each piece)",
+        r"\frac{d}{dx} \begin{cases} f & \text{if } c \\ g & \text{otherwise} \end{cases} = "
+        r"\begin{cases} f' & \text{if } c \\ g' & \text{otherwise} \end{cases}",
     ),
     "not_supported": ("computed by SymPy directly", r"\text{computed by SymPy directly}"),
 }

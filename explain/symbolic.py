@@ -29,6 +29,7 @@ from explain.expr import (
     Add,
     Apply,
     Call,
+    Cases,
     Const,
     Div,
     Expr,
@@ -42,6 +43,7 @@ from explain.expr import (
     Var,
     children,
 )
+from explain.piecewise import cases_from_sympy, cases_to_sympy
 
 Sym = Any
 """A SymPy expression (SymPy is untyped)."""
@@ -175,7 +177,7 @@ class Converter:
                 return self._quotient(node) if isinstance(node, Div) else self._power(node)
             case Call(func=func, args=args):
                 return self._call(node, func, args)
-            case Apply() | Index():
+            case Apply() | Index() | Cases():
                 return self._apply_or_index(node)
             case _:
                 assert_never(node)
@@ -315,7 +317,9 @@ class Converter:
             why = f"{text}: the argument is larger than {limits.MAX_FACTORIAL_ARG}"
             raise self.fail(LimitExceeded, node, why)
 
-    def _apply_or_index(self, node: Apply | Index) -> Sym:
+    def _apply_or_index(self, node: Apply | Index | Cases) -> Sym:
+        if isinstance(node, Cases):
+            return cases_to_sympy(node, self)
         if isinstance(node, Index):
             why = "indexing needs tensor values: give them with --at, e.g. --at 'x=[1, 2]'"
             raise self.fail(Unsupported, node, why)
@@ -378,6 +382,8 @@ def plain(node: Expr) -> str:
             return f"{name}({', '.join(plain(a) for a in args)})"
         case Index(base=base):
             return f"{sub(base)}[...]"
+        case Cases(pieces=pieces):
+            return "Piecewise(" + ", ".join(f"({plain(p.value)}, ...)" for p in pieces) + ")"
         case _:
             assert_never(node)
 
@@ -397,7 +403,8 @@ def from_sympy(sym: Sym) -> Expr:
 
     a - b for negative terms, 1/x for x**-1, 2/3 as Div, √ for **(1/2); Heaviside(u) becomes
     (sign(u) + 1)/2 and Max(0, u) relu(u); f'(u) for the derivative of an undefined f.
-    Raises Unsupported for what has no written form here (Piecewise, DiracDelta, gamma, ...).
+    Piecewise becomes Cases (conditions: comparisons joined by And).
+    Raises Unsupported for what has no written form here (DiracDelta, gamma, ...).
     """
     if sym.is_Rational:
         return _rational(sym)
@@ -484,6 +491,8 @@ def _function(sym: Sym) -> Expr:
         return Apply(type(sym).__name__, tuple(from_sympy(a) for a in sym.args), NOWHERE)
     if isinstance(sym, sympy.Derivative | sympy.Subs):
         return _derivative(sym)
+    if isinstance(sym, sympy.Piecewise):
+        return cases_from_sympy(sym, from_sympy)
     if isinstance(sym, sympy.Heaviside) and sym.args[1:] in ((), (sympy.Rational(1, 2),)):
         sign = Call("sign", (from_sympy(sym.args[0]),), NOWHERE)
         return Div(Add(sign, _num("1"), NOWHERE), _num("2"), NOWHERE)

@@ -227,6 +227,8 @@ class _Walk:
 
     def _function(self, expr: Sym) -> Array:
         name = type(expr).__name__
+        if name == "Piecewise":
+            return self._piecewise(expr)
         if name in ("Max", "Min"):
             return self._fold(expr.args, np.maximum if name == "Max" else np.minimum)
         if name == "Heaviside":  # Heaviside(u, H0): SymPy keeps its value at 0 as an argument
@@ -239,6 +241,37 @@ class _Walk:
         if isinstance(fn, np.ufunc):
             return self._apply(fn, arg)
         return self._mine(fn(arg))
+
+    def _piecewise(self, expr: Sym) -> Array:
+        """The first piece whose condition holds, NaN where none does (np.select)."""
+        values = [self._eval(value) for value, _ in expr.args]
+        holds = [self._truth(condition) for _, condition in expr.args]
+        shape = np.broadcast_shapes(*(np.shape(a) for a in (*values, *holds)))
+        chosen = np.select(
+            [np.broadcast_to(h, shape) for h in holds],
+            [np.broadcast_to(np.asarray(v, dtype=np.float64), shape) for v in values],
+            default=np.nan,
+        )
+        return self._release(self._mine(chosen), *values)
+
+    def _truth(self, condition: Sym) -> Array:
+        if condition is sympy.true or condition is sympy.false:
+            return np.asarray(condition is sympy.true)
+        if isinstance(condition, sympy.And | sympy.Or):
+            parts = [self._truth(part) for part in condition.args]
+            join = np.logical_and if isinstance(condition, sympy.And) else np.logical_or
+            return join.reduce(np.broadcast_arrays(*parts))
+        compare = COMPARE.get(getattr(condition, "rel_op", ""))
+        if compare is None:
+            raise Unsupported(f"the condition {condition} cannot be evaluated on arrays")
+        return compare(self._eval(condition.lhs), self._eval(condition.rhs))
+
+
+COMPARE: dict[str, Any] = {
+    "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
+    "==": np.equal, "!=": np.not_equal,
+}  # fmt: skip
+"""SymPy relation (rel_op) → NumPy comparison."""
 
 
 def _plain(sym: Sym) -> Sym:

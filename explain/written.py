@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import assert_never
 
+from explain.conditions import cases
 from explain.expr import (
     Add,
     Apply,
     Call,
+    Cases,
     Const,
     Div,
     Expr,
@@ -94,7 +96,7 @@ def precedence(node: Expr) -> int:
             return P_NEG
         case Pow():
             return P_POW
-        case Num() | Const() | Var() | Call() | Apply() | Index():
+        case Num() | Const() | Var() | Call() | Apply() | Index() | Cases():
             return P_ATOM
         case _:
             assert_never(node)
@@ -137,8 +139,8 @@ def explicit(node: Expr) -> str:
             return _call_explicit(call)
         case Apply(name=name, args=args):
             return f"{name}({', '.join(explicit(a) for a in args)})"
-        case Index():
-            return indexed(node, explicit)
+        case Index() | Cases():
+            return indexed(node, explicit) if isinstance(node, Index) else cases(node, explicit)
         case _:
             assert_never(node)
 
@@ -174,8 +176,10 @@ def indexed(
     return f"{base}{brackets[0]}{', '.join(part(i) for i in node.items)}{brackets[1]}"
 
 
-def _applied(node: Apply | Index, show: Callable[[Expr], str], latex: bool = False) -> str:
-    """f(x) or x[i] in the notation of `show`."""
+def _applied(node: Apply | Index | Cases, show: Callable[[Expr], str], latex: bool = False) -> str:
+    """f(x), x[i] or a function defined by cases in the notation of `show`."""
+    if isinstance(node, Cases):
+        return cases(node, show, "latex" if latex else "pretty")
     if isinstance(node, Index):
         return indexed(node, show, (r"\left[", r"\right]") if latex else ("[", "]"))
     args = ", ".join(show(a) for a in node.args)
@@ -230,7 +234,7 @@ def pretty(node: Expr) -> str:
             return _pow_pretty(sub(a, P_ATOM), b)
         case Call() as call:
             return _call_pretty(call)
-        case Apply() | Index():
+        case Apply() | Index() | Cases():
             return _applied(node, pretty)
         case _:
             assert_never(node)
@@ -336,7 +340,7 @@ def latex(node: Expr) -> str:
             return f"{base}^{{{latex(b)}}}"
         case Call() as call:
             return _call_latex(call)
-        case Apply() | Index():
+        case Apply() | Index() | Cases():
             return _applied(node, latex, latex=True)
         case _:
             assert_never(node)

@@ -23,16 +23,17 @@ LAYERS: dict[str, float] = {
     "rules": 7, "numeric": 7, "autograd": 7, "elements": 7, "matrix": 7,
     "values": 6.5,
     "parse_latex": 6, "vectorised": 6, "finite": 6, "digits": 6,
-    "parse": 5, "symbolic": 5, "lexicon": 4.5,
+    "parse": 5, "symbolic": 5, "piecewise": 4.8, "lexicon": 4.5,
     "reports": 4, "events": 4, "grades": 4,
     "steps": 3,
-    "written": 2.5,
+    "written": 2.5, "conditions": 2.4,
     "expr": 2,
     "budget": 1.5,
     "errors": 1, "limits": 1,
 }  # fmt: skip
 RENDER_MAY_USE = {
-    "expr", "written", "steps", "reports", "events", "grades", "errors", "limits", "render",
+    "expr", "written", "conditions", "steps", "reports", "events", "grades", "errors", "limits",
+    "render",
 }  # fmt: skip
 
 

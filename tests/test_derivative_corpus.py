@@ -13,7 +13,7 @@ import pytest
 import sympy
 
 from explain.errors import ParseError
-from explain.expr import variables
+from explain.expr import Cases, variables
 from explain.parse import parse
 from explain.rules import derive, walk
 from explain.steps import RULE_NAMES, Derivation
@@ -21,16 +21,13 @@ from explain.symbolic import symbol, to_sympy
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "derivative_cases.json"
 
-NOT_PARSED = {"Piecewise": "explain's parser has no Piecewise(...) (pw-* cases)"}
-"""Constructs the parser does not read, with the reason the case is skipped."""
-
 RULES: dict[str, set[str]] = {
     "power": {"power", "root"},
     "log_base": {"log"},
 }
 """Corpus rule names -> explain's (RULE_NAMES) where they differ; `sqrt(x)` is our root rule."""
 
-NOT_STEPS = {"partial", "higher_order", "piecewise", "implicit"}
+NOT_STEPS = {"partial", "higher_order", "implicit"}
 """Corpus rule names that describe the question rather than a step."""
 
 DERIVATIVE = re.compile(r"Derivative\((\w+)\((\w+)\),\s*(\w+)\)")
@@ -96,9 +93,6 @@ def test_corpus_is_present() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_corpus_case(case: dict[str, Any]) -> None:
-    for construct, reason in NOT_PARSED.items():
-        if construct in case["function"]:
-            pytest.skip(reason)
     parsed = parse(case["function"])
     var, order = case["variable"], case["order"]
     derivation = derive(parsed, var, order)
@@ -116,10 +110,18 @@ def test_corpus_case(case: dict[str, Any]) -> None:
         assert len(derivation.stages) == order > 1
 
 
-def test_skipped_constructs_are_really_unreadable() -> None:
-    """If the parser learns Piecewise, the skip list above must go."""
-    with pytest.raises(ParseError):
-        parse("Piecewise((sin(x), x < 0), (x, True))")
+def test_piecewise_is_read_and_checked_at_its_boundary() -> None:
+    """pw-03 is read as a function defined by cases; the piecewise rule says it is
+    differentiable at 0 (both one-sided slopes are 1), as the corpus note does."""
+    parsed = parse("Piecewise((sin(x), x < 0), (x, True))")
+    assert isinstance(parsed.expr, Cases)
+    assert [len(p.condition) for p in parsed.expr.pieces] == [1, 0]
+    derivation = derive(parsed, "x")
+    (boundary,) = derivation.stages[0].step.boundaries  # type: ignore[union-attr]
+    assert (boundary.point, boundary.continuous, boundary.differentiable) == (0, True, True)
+    assert (boundary.left_slope, boundary.right_slope) == (1, 1)
+    with pytest.raises(ParseError, match="comparison"):
+        parse("Piecewise((sin(x), x), (x, True))")
 
 
 def test_corpus_derivatives_use_real_symbols() -> None:

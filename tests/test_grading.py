@@ -29,7 +29,6 @@ CATALOGUED = {
     "derivative_table_mixup", "log_power_confusion", "higher_order_error",
     "inexact_coefficient", "branch_or_domain", "ambiguous_input", "constant_factor",
 }  # fmt: skip
-UNREADABLE_PROBLEMS = {"eqf-24": "Piecewise is not in explain's input language"}
 
 
 def corpus_cases() -> list[Any]:
@@ -44,8 +43,6 @@ def verdict_for(function: str, variable: str, order: int, answer: str) -> Any:
 
 @pytest.mark.parametrize("case", corpus_cases())
 def test_shared_corpus(case: dict[str, Any]) -> None:
-    if case["id"] in UNREADABLE_PROBLEMS:
-        pytest.skip(UNREADABLE_PROBLEMS[case["id"]])
     problem = case["problem"]
     verdict = verdict_for(
         problem["function"], problem["variable"], problem["order"], case["student_answer"]
@@ -118,3 +115,34 @@ def test_invalid_answer_says_where() -> None:
 def test_proof_on_a_positive_domain_says_so() -> None:
     assert verdict_for("ln(x)", "x", 1, "1/abs(x)").basis == "proven for x > 0"
     assert verdict_for("abs(x)", "x", 1, "x/abs(x)").basis.startswith("agrees to 30 digits")
+
+
+PIECEWISE = "Piecewise((x^2, x < 0), (x, True))"
+
+
+def test_piecewise_answer_valid_on_each_piece_is_correct() -> None:
+    """eqf-24's answer leaves x = 0 undefined (no derivative there): still correct."""
+    verdict = verdict_for(PIECEWISE, "x", 1, "Piecewise((2*x, x < 0), (1, x > 0))")
+    assert verdict.status == "correct", verdict
+
+
+def test_piecewise_answer_with_one_wrong_piece_has_a_witness_in_that_piece() -> None:
+    left = verdict_for(PIECEWISE, "x", 1, "Piecewise((2, x < 0), (1, True))")
+    right = verdict_for(PIECEWISE, "x", 1, "Piecewise((2*x, x < 0), (x, True))")
+    for verdict, inside in ((left, lambda x: x < 0), (right, lambda x: x >= 0)):
+        assert verdict.status == "incorrect", verdict
+        assert verdict.witness is not None
+        ((_, at),) = verdict.witness.point
+        assert inside(float(at)), verdict.witness
+
+
+def test_abs_answered_by_cases_is_correct() -> None:
+    verdict = verdict_for("abs(x)", "x", 1, "Piecewise((-1, x<0), (1, x>0))")
+    assert verdict.status == "correct", verdict
+    wrong = verdict_for("abs(x)", "x", 1, "Piecewise((1, x<0), (-1, x>0))")
+    assert wrong.status == "incorrect", wrong
+
+
+def test_torch_where_answer_is_read_as_cases() -> None:
+    verdict = verdict_for("relu(x)", "x", 1, "torch.where(x > 0, 1, 0)")
+    assert verdict.status == "correct", verdict

@@ -33,6 +33,10 @@ MODELS = {
     "crosscheck": lambda: crosscheck("torch.sum(x**2 + 2*x + 1)", "x=[[1.0,2.0],[3.0,4.0]]"),
     "matrix": lambda: crosscheck("mean((A@w - b)**2)", "A=[[1,2],[3,4]], w=[0.5,-1], b=[1,0]", "w"),
     "kink": lambda: crosscheck("abs(x)", "x=0"),
+    "piecewise": lambda: explain.derive(
+        "Piecewise((x^2, x < 0), (sin(x), 0 <= x <= pi), (0, True))"
+    ),
+    "where": lambda: crosscheck("torch.where(x < 0, x**2, x)", "x=[-1.5, 0, 2]"),
     "narration": lambda: narrate((SAMPLES / "04_accumulation.py").read_text(encoding="utf-8")),
     "narrated_error": lambda: narrate((SAMPLES / "05_detach_error.py").read_text(encoding="utf-8")),
     "narrated_gan": lambda: narrate((SAMPLES / "07_gan_no_grad.py").read_text(encoding="utf-8")),

@@ -810,7 +810,8 @@ PIECES = ["x", "y", "2", "0.5", "1e3", "pi", "e", "α", "sin", "cos", "ln", "sqr
           "torch.exp", "np.sin", "+", "-", "*", "/", "^", "**", "!", "(", ")", "{", "}", "|",
           ",", " ", ".exp()", ".sum(dim=0)", "f(", "y(x)", "x²", "−", "×", "√", "_1", "=",
           "'", "\\frac{", "}{", "\\sqrt", "$", ";", "\n", "ｘ", "х", "__", "@", "[", "]", ":",
-          "[0]", "[-1]", "[1:3]", "[:, 0]", ".T", ".max(0)", "...", "None"]  # fmt: skip
+          "[0]", "[-1]", "[1:3]", "[:, 0]", ".T", ".max(0)", "...", "None", "Piecewise((",
+          "<", "<=", ">=", " & ", " and ", "True", "torch.where(", "np.where("]  # fmt: skip
 
 
 @given(st.text(max_size=60))
@@ -850,6 +851,10 @@ def expressions() -> st.SearchStrategy[str]:
             st.tuples(inner, inner).map(lambda t: f"({t[0]}) @ ({t[1]})"),
             inner.map(lambda s: f"(x + {s})[0, -1:]"),
             inner.map(lambda s: f"({s}).T.max(0)"),
+            st.tuples(inner, inner, inner).map(
+                lambda t: f"Piecewise(({t[0]}, {t[1]} < x <= 2), ({t[2]}, True))"
+            ),
+            st.tuples(inner, inner).map(lambda t: f"torch.where(x >= {t[0]}, {t[1]}, x)"),
         )
 
     return st.recursive(atoms, extend, max_leaves=12)

@@ -27,6 +27,9 @@ CASES = {
     "chain": lambda: explain.derive("sin(x^2)"),
     "quotient": lambda: explain.derive("(2x+1)/(x-3)"),
     "gradient": lambda: explain.gradient("x^2*y + y^3", "x,y", at="x=1, y=2"),
+    "piecewise": lambda: explain.derive(
+        "Piecewise((x^2, x < 0), (sin(x), 0 <= x <= pi), (0, True))"
+    ),
 }
 
 CHECKS = {
@@ -35,6 +38,7 @@ CHECKS = {
         "mean((A@w - b)**2)", "A=[[1,2],[3,4]], w=[0.5,-1], b=[1,0]", "w"
     ),
     "check_kink": lambda: crosscheck("abs(x)", "x=0"),
+    "check_where": lambda: crosscheck("torch.where(x < 0, x**2, x)", "x=[-1.5, 0, 2]"),
     "graph_blog": lambda: graph("torch.sum(x**2 + 2*x + 1)"),
 }
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from explain.autograd.forward import Record
 from explain.autograd.local import describe, tracked
-from explain.expr import Call, Expr, Index, Span, Var, children
+from explain.expr import Call, Cases, Expr, Index, Span, Var, children
 from explain.reports import Graph, GraphNode
 from explain.written import latex
 from explain.written import pretty as text
@@ -160,6 +160,8 @@ def _operands(node: Expr) -> tuple[Expr, ...]:
             return args
         case Index(base=base):
             return (base,)
+        case Cases(pieces=pieces):
+            return tuple(p.value for p in pieces)
     return children(node)
 
 

@@ -20,6 +20,8 @@ from explain.expr import (
     Add,
     Apply,
     Call,
+    Cases,
+    Compare,
     Const,
     Div,
     Expr,
@@ -42,6 +44,9 @@ BINARY: dict[type, Callable[[Any, Any], Any]] = {
     Pow: operator.pow,
 }
 REDUCTIONS = ("sum", "mean", "prod", "max")
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +113,8 @@ class Forward:
                 return self._binary(node, a, b)
             case Call():
                 return self._call(node)
-            case Index():
-                return self._index(node)
+            case Index() | Cases():
+                return self._index(node) if isinstance(node, Index) else self._cases(node)
             case Apply(name=name):
                 raise self.error(Unsupported, node, f"{name}(…) is an undefined function")
             case _:
@@ -182,11 +187,41 @@ class Forward:
         key = tuple(self._key(item) for item in node.items)
         return self._apply(node, (base,), lambda u: u[key])
 
+    def _cases(self, node: Cases) -> Any:
+        """torch.where, nested from the last piece: the first piece whose condition holds;
+        NaN where none holds. One record: its args are the pieces' values in written order,
+        then both sides of every comparison (for the notes on boundaries)."""
+        values = tuple(self.evaluate(p.value) for p in node.pieces)
+        sides: list[Any] = []
+        holds = [self._condition(p.condition, sides) for p in node.pieces]
+
+        def where(*args: Any) -> Any:
+            result = self.constant(math.nan)
+            for chosen, condition in reversed(list(zip(args, holds, strict=False))):
+                value = self.constant(chosen)
+                result = value if condition is None else self.torch.where(condition, value, result)
+            return result
+
+        return self._apply(node, (*values, *sides), where)
+
+    def _condition(self, comparisons: tuple[Compare, ...], sides: list[Any]) -> Any:
+        """A boolean tensor (None for otherwise): every comparison holds."""
+        holds = None
+        for c in comparisons:
+            left, right = (
+                self.constant(self.evaluate(c.left)),
+                self.constant(self.evaluate(c.right)),
+            )
+            sides.extend((left.detach(), right.detach()))
+            each = COMPARE[c.op](left.detach(), right.detach())
+            holds = each if holds is None else holds & each
+        return holds
+
     # --- helpers ----------------------------------------------------------------------------
 
     def _apply(self, node: Expr, args: tuple[Any, ...], op: Callable[..., Any]) -> Any:
         """Run one operation; shape and index errors become one-line MathErrors."""
-        if all(isinstance(a, float) for a in args) and not isinstance(node, Call | Index):
+        if all(isinstance(a, float) for a in args) and not isinstance(node, Call | Index | Cases):
             return self._record(node, args, self._fold(node, args, op))
         try:
             result = op(*args)

@@ -11,10 +11,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from explain.autograd.forward import Record
+from explain.conditions import condition
 from explain.expr import (
     FUNCTIONS,
     Add,
     Call,
+    Cases,
     Const,
     Div,
     Expr,
@@ -66,8 +68,37 @@ def describe(record: Record) -> tuple[str, Formula]:
             return _rule_of(node), _call_local(node, record, active)
         case Index():
             return "index", _index_local(node)
+        case Cases():
+            return "piecewise", _cases_local(node, active)
         case _:
             return _operator_local(node, active)
+
+
+def _cases_local(node: Cases, active: tuple[bool, ...]) -> Formula:
+    """∂/∂(piece) = 1 where that piece is chosen, 0 elsewhere (torch.where's gradient)."""
+    parts = []
+    earlier: list[Formula] = []
+    for piece, on in zip(node.pieces, active, strict=False):  # then the comparisons' sides
+        shown = (condition(piece.condition, text, "pretty"),
+                 condition(piece.condition, latex, "latex"))  # fmt: skip
+        if on:
+            parts.append(partial(None, piece.value, _chosen(shown if piece.condition else None,
+                                                            earlier)))  # fmt: skip
+        earlier.append(shown)
+    return join(parts)
+
+
+def _chosen(where: Formula | None, earlier: list[Formula]) -> Formula:
+    """1 where the piece's condition holds (and no earlier one), else 0."""
+    if where is None and not earlier:
+        return show(ONE)
+    if where is None:
+        return (f"0 where {' or '.join(e[0] for e in earlier)}, else 1",
+                r"0 \text{ where } " + r" \text{ or } ".join(e[1] for e in earlier)
+                + r" \text{, else } 1")  # fmt: skip
+    unless = " unless an earlier condition holds" if earlier else ""
+    return (f"1 where {where[0]}{unless}, else 0",
+            rf"1 \text{{ where }} {where[1]} \text{{{unless}, else }} 0")  # fmt: skip
 
 
 BRIEF = 24

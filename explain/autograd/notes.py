@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from explain.autograd.forward import Record
-from explain.expr import Call, Div, Expr, Mul, Neg, Num, Pow
+from explain.expr import Call, Cases, Div, Expr, Mul, Neg, Num, Pow
 from explain.written import pretty as text
 
 Probe = Callable[[Any, Record, tuple[Any, ...], Any], list[str]]
@@ -57,6 +57,8 @@ def _number(value: Any) -> str:
 
 def _probe_for(node: Expr) -> Probe | None:
     match node:
+        case Cases():
+            return _boundary
         case Call(func=func) if func in CALL_PROBES:
             return CALL_PROBES[func]
         case Div():
@@ -222,6 +224,26 @@ def _power_at_zero(torch: Any, record: Record, args: tuple[Any, ...], result: An
     return [
         f"{text(node)} at {u} = 0{_count(zero)}: the derivative {_number(exponent)}·{u}^"
         f"({_number(exponent - 1)}) is unbounded; torch returns inf"
+    ]
+
+
+def _boundary(torch: Any, record: Record, args: tuple[Any, ...], result: Any) -> list[str]:
+    """A value on the boundary of a condition (x = 0 in x < 0): torch.where takes the gradient
+    of the piece chosen there, as SymPy's Piecewise takes that piece's derivative."""
+    node = record.node
+    if not isinstance(node, Cases):
+        return []
+    sides = args[len(node.pieces) :]
+    on = None
+    for left, right in zip(sides[0::2], sides[1::2], strict=True):
+        equal = torch.broadcast_to(left == right, result.shape)
+        on = equal if on is None else on | equal
+    if on is None or not bool(on.any()):
+        return []
+    return [
+        f"{text(node)} on the boundary of a condition{_count(on)}: torch.where passes the "
+        "gradient to the piece chosen there (as SymPy's Piecewise takes that piece's "
+        "derivative); there is a derivative there only if the one-sided slopes agree"
     ]
 
 

@@ -21,6 +21,8 @@ from explain.expr import (
     Add,
     Apply,
     Call,
+    Cases,
+    Compare,
     Const,
     Div,
     Expr,
@@ -151,9 +153,36 @@ def _floats(node: Expr, env: Mapping[str, Array]) -> Array:
             return FLOAT_BINARY[type(node)](_floats(a, env), _floats(b, env))
         case Call():
             return _float_call(node, env)
-        case Apply() | Index():
-            raise _unsupported(node)
+        case Apply() | Index() | Cases():
+            return _float_cases(node, env)
     raise AssertionError(node)  # pragma: no cover
+
+
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}  # fmt: skip
+
+
+def _float_cases(node: Apply | Index | Cases, env: Mapping[str, Array]) -> Array:
+    """The first piece whose condition holds at each point; NaN where none holds."""
+    if not isinstance(node, Cases):
+        raise _unsupported(node)
+    holds = [_holds(p.condition, lambda e: _floats(e, env)) for p in node.pieces]
+    values = [_floats(p.value, env) for p in node.pieces]
+    shape = np.broadcast_shapes(*(np.shape(a) for a in (*holds, *values)))
+    return np.select(
+        [np.broadcast_to(h, shape) for h in holds],
+        [np.broadcast_to(np.asarray(v, dtype=float), shape) for v in values],
+        default=np.nan,
+    )
+
+
+def _holds(condition: tuple[Compare, ...], value: Callable[[Expr], Any]) -> Any:
+    """Every comparison holds (True for otherwise); elementwise over arrays."""
+    holds: Any = True
+    for c in condition:
+        holds = holds & COMPARE[c.op](value(c.left), value(c.right))
+    return np.asarray(holds)
 
 
 def _float_call(node: Call, env: Mapping[str, Array]) -> Array:
@@ -209,9 +238,22 @@ def _precise(node: Expr, env: Mapping[str, Real]) -> Real:
             return PRECISE_BINARY[type(node)](_precise(a, env), _precise(b, env))
         case Call():
             return _precise_call(node, env)
-        case Apply() | Index():
-            raise _unsupported(node)
+        case Apply() | Index() | Cases():
+            return _precise_cases(node, env)
     raise AssertionError(node)  # pragma: no cover
+
+
+def _precise_cases(node: Apply | Index | Cases, env: Mapping[str, Real]) -> Real:
+    """The value of the first piece whose condition holds; undefined (ValueError) if none."""
+    if not isinstance(node, Cases):
+        raise _unsupported(node)
+    for piece in node.pieces:
+        if all(
+            COMPARE[c.op](_real(_precise(c.left, env)), _real(_precise(c.right, env)))
+            for c in piece.condition
+        ):
+            return _precise(piece.value, env)
+    raise ValueError("no condition holds")
 
 
 @lru_cache(maxsize=4096)

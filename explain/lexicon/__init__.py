@@ -72,6 +72,15 @@ def _dotted() -> dict[str, str]:
 DOTTED_FUNCTIONS: Mapping[str, str] = _frozen(_dotted())
 """torch./np./numpy./math./F. spellings -> canonical name, or "pow" (a power, not a Call)."""
 
+WHERE = frozenset({"torch.where", "np.where", "numpy.where"})
+"""where(c, a, b): a where c holds, else b (read as a function defined by two cases)."""
+
+CASES_WORDS = WHERE | {"Piecewise"}
+"""Function tokens that start a function defined by cases."""
+
+COMPARISONS = frozenset({"<", "<=", ">", ">="})
+"""The comparisons a condition of Piecewise or where may use."""
+
 DOTTED_CONSTANTS: Mapping[str, str] = _frozen(
     {
         "torch.pi": "pi",

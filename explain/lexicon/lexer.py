@@ -86,6 +86,8 @@ class Lexer(WordScanner):
             self._emit(kinds.get(ch, "func"), ch, self.i, self.i + 1)
         elif ch == ".":
             self._method()
+        elif ch in "<>&":
+            self._comparison(ch)
         else:
             raise self._bad_char(self.i)
 
@@ -137,6 +139,14 @@ class Lexer(WordScanner):
             self._emit("op", "^", self.i, self.i + 2)
         else:
             self._emit("op", ch, self.i, self.i + 1)
+
+    def _comparison(self, ch: str) -> None:
+        """<, <=, >, >= and & (conditions of Piecewise and torch.where); the grammar refuses
+        them anywhere else."""
+        if ch == "&" and self._at(1) == "&":
+            raise self._error("'&&' is not Python", self.i, self.i + 2, "write & or and")
+        size = 2 if ch != "&" and self._at(1) == "=" else 1
+        self._emit("op", self.s[self.i : self.i + size], self.i, self.i + size)
 
     def _bad_char(self, i: int) -> ParseError:
         ch, original = self.s[i], self.source[self.norm.starts[i]]

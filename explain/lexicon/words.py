@@ -20,6 +20,7 @@ from explain.lexicon.scanner import (
     IDENT,
     LETTERS,
     NAME_START,
+    OPERAND_END,
     Scanner,
     Token,
     TokenKind,
@@ -113,6 +114,8 @@ class WordScanner(Scanner):
         if ident in ("True", "False") and self.tokens and self.tokens[-1].text == "keepdim":
             self._emit("num", "1" if ident == "True" else "0", word.start, end)
             return True
+        if self._condition_word(ident, word.start, end):
+            return True
         if ident in lx.PYTHON_WORDS:
             hint = "write λ (or lamda) for the Greek letter" if ident == "lambda" else None
             if self.stack and self.stack[-1][0] == "[":
@@ -126,6 +129,20 @@ class WordScanner(Scanner):
                 "explain works with finite real values",
             )
         return bool(self.stack) and self._keyword(word, ident)
+
+    def _condition_word(self, ident: str, start: int, end: int) -> bool:
+        """Piecewise (any case) is a function; True after a comma ("otherwise") and `and`
+        inside brackets belong to conditions: the grammar places them."""
+        last = self.tokens[-1].kind if self.tokens else "end"
+        if ident.lower() == "piecewise":
+            self._emit("func", "Piecewise", start, end)
+        elif ident == "True" and last == "comma":
+            self._emit("op", "True", start, end)
+        elif ident == "and" and self.stack and last in OPERAND_END:
+            self._emit("op", "&", start, end)
+        else:
+            return False
+        return True
 
     def _keyword(self, word: _Word, ident: str) -> bool:
         after = self._next_visible(word.start + len(ident))
@@ -244,7 +261,7 @@ class WordScanner(Scanner):
         name = self.s[i:j]
         if "._" in name or "__" in name:
             raise self._error(f"'{name}': names with '_' or '__' are not allowed", i, j)
-        if name in lx.DOTTED_FUNCTIONS:
+        if name in lx.WHERE or name in lx.DOTTED_FUNCTIONS:
             self._emit("func", name, i, j)
         elif name in lx.DOTTED_CONSTANTS:
             self._emit("const", lx.DOTTED_CONSTANTS[name], i, j)

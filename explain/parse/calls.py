@@ -16,10 +16,11 @@ from explain.expr import (
 )  # fmt: skip
 from explain.lexicon import readings
 from explain.lexicon.scanner import Token
-from explain.parse.state import Applied, Arguments, Keywords, State, _span
+from explain.parse.cases import Conditions
+from explain.parse.state import Applied, Arguments, Keywords, _span
 
 
-class Calls(State):
+class Calls(Conditions):
     """sin x, sin^2 x, log_2 x, f(x), x.exp(), torch.sum(x, dim=0), x.transpose(0, 1) ..."""
 
     def function(self) -> Expr:

@@ -132,7 +132,7 @@ class Parser(Calls):
         if tok.kind == "name":
             return self.name()
         if tok.kind == "func":
-            return self.function()
+            return self.cases() if tok.text in lx.CASES_WORDS else self.function()
         if tok.kind == "open" and tok.text != "[":
             return self.group()
         if tok.kind == "bar":
@@ -287,6 +287,11 @@ class Parser(Calls):
             )
         if tok.kind == "comma":
             return self.comma(tok)
+        if tok.kind == "op" and tok.text in ("True", "&", *lx.COMPARISONS):
+            return self.fail(
+                f"'{shown}' belongs only in the condition of a function defined by cases", tok,
+                hint="Piecewise((x^2, x < 0), (x, True)) or torch.where(x < 0, x**2, x)",
+            )  # fmt: skip
         if tok.kind == "close":
             return self.fail(f"'{shown}' here closes nothing; something is missing before it", tok)
         if tok.kind == "kw":

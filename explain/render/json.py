@@ -16,7 +16,7 @@ from explain.render.arrays import to_lists
 from explain.render.notation import sym_latex, sym_plain, sym_text
 from explain.render.outline import Line, outline
 from explain.reports import CrossCheck, Graph, InputCheck
-from explain.steps import Derivation, Gradient, PointValue, Stage
+from explain.steps import Boundary, Derivation, Gradient, PiecewiseRule, PointValue, Stage, walk
 from explain.written import explicit, latex, pretty
 
 SCHEMA = 1
@@ -98,7 +98,25 @@ def derivation_fields(d: Derivation) -> dict[str, Any]:
     }
     if d.value is not None:
         data["value"] = value_fields(d.value)
+    found = [b for s in d.stages for step in walk(s.step) if isinstance(step, PiecewiseRule)
+             for b in step.boundaries]  # fmt: skip
+    if found:
+        data["boundaries"] = [boundary_fields(b) for b in found]
     return data
+
+
+def boundary_fields(b: Boundary) -> dict[str, Any]:
+    """Where two pieces meet; null where undecided (or, for value, undefined there)."""
+
+    def shown(value: Any) -> str | None:
+        return None if value is None else sym_plain(value)
+
+    return {
+        "point": sym_plain(b.point), "value": shown(b.value),
+        "left_limit": shown(b.left), "right_limit": shown(b.right),
+        "continuous": b.continuous, "left_slope": shown(b.left_slope),
+        "right_slope": shown(b.right_slope), "differentiable": b.differentiable,
+    }  # fmt: skip
 
 
 def render_derivation(d: Derivation) -> str:

@@ -9,13 +9,14 @@ import re
 from typing import Any
 
 import sympy
-from sympy.printing.latex import greek_letters_set
+from sympy.printing.latex import LatexPrinter, greek_letters_set
 from sympy.printing.precedence import precedence
 from sympy.printing.str import StrPrinter
 
 from explain.written import SUPERSCRIPT, display_name
 
 _HALF = sympy.Rational(1, 2)
+_RELATIONS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "!=": "≠", "==": "="}
 
 # --- SymPy results --------------------------------------------------------------------------
 
@@ -66,6 +67,23 @@ class _TextPrinter(StrPrinter):
         if coeff in (1, -1):
             return body if coeff == 1 else f"-{body}"
         return f"({self._print(coeff)})·{body}"
+
+    def _print_Piecewise(self, expr: Any) -> str:
+        """{ 2x if x < 0; 1 otherwise }: the first piece whose condition holds."""
+        rows = []
+        for value, condition in expr.args:
+            when = "otherwise" if condition is sympy.true else "if " + self._condition(condition)
+            rows.append(f"{self._print(value)} {when}")
+        return "{ " + "; ".join(rows) + " }"
+
+    def _condition(self, condition: Any) -> str:
+        if isinstance(condition, sympy.And | sympy.Or):
+            glue = " and " if isinstance(condition, sympy.And) else " or "
+            return glue.join(self._condition(part) for part in condition.args)
+        op = _RELATIONS.get(getattr(condition, "rel_op", ""))
+        if op is None:
+            return str(self._print(condition))
+        return f"{self._print(condition.lhs)} {op} {self._print(condition.rhs)}"
 
     def _print_Heaviside(self, expr: Any) -> str:
         return f"H({self._print(expr.args[0])})"
@@ -172,6 +190,21 @@ def sym_plain(expr: Any) -> str:
     return str(sympy.sstr(expr))
 
 
+class _LatexPrinter(LatexPrinter):
+    """SymPy's LaTeX, with pieces worded as explain's tree writes them: "if x < 0"."""
+
+    def _print_Piecewise(self, expr: Any) -> str:
+        rows = []
+        for value, condition in expr.args:
+            when = (
+                r"\text{otherwise}"
+                if condition is sympy.true
+                else (r"\text{if } " + self._print(condition))
+            )
+            rows.append(f"{self._print(value)} & {when}")
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+
+
 def sym_latex(expr: Any) -> str:
     """A SymPy expression as LaTeX (math mode, no delimiters).
 
@@ -182,8 +215,9 @@ def sym_latex(expr: Any) -> str:
         s: rf"\mathit{{{s.name}}}" for s in getattr(expr, "free_symbols", ()) if _wordy(s.name)
     }
     if not words:
-        return str(sympy.latex(expr, ln_notation=True))
-    return str(sympy.latex(expr, ln_notation=True, symbol_names=words, mul_symbol="dot"))
+        return str(_LatexPrinter({"ln_notation": True}).doprint(expr))
+    settings = {"ln_notation": True, "symbol_names": words, "mul_symbol": "dot"}
+    return str(_LatexPrinter(settings).doprint(expr))
 
 
 def _wordy(name: str) -> bool:

@@ -11,12 +11,14 @@ from explain.errors import LimitExceeded, UsageError
 from explain.expr import Parsed, variables
 from explain.rules.check import confirm
 from explain.rules.matchers import derive_step
+from explain.rules.piecewise import boundary_notes
 from explain.rules.tidy import tidy
 from explain.steps import (
     AbsValue,
     Derivation,
     Gradient,
     NotSupported,
+    PiecewiseRule,
     Relu,
     SignRule,
     Stage,
@@ -82,5 +84,7 @@ def _notes(parsed: Parsed, var: str, stages: Sequence[Stage]) -> tuple[str, ...]
 def _step_notes(step: Step) -> tuple[str, ...]:
     if isinstance(step, NotSupported):
         return (f"{step.reason}: SymPy differentiated that part directly",)
+    if isinstance(step, PiecewiseRule):
+        return boundary_notes(step)
     kink = KINKS.get(type(step))
     return (kink,) if kink else ()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain, count
 from typing import assert_never
 
@@ -20,6 +21,7 @@ from explain.expr import (
     Add,
     Apply,
     Call,
+    Cases,
     Const,
     Div,
     Expr,
@@ -35,6 +37,7 @@ from explain.expr import (
     variables,
 )
 from explain.rules.functions import outer_rule
+from explain.rules.piecewise import piecewise_rule
 from explain.steps import (
     Chain,
     Constant,
@@ -129,8 +132,8 @@ def _rule(ctx: Context, node: Expr) -> Step:
             return _power(ctx, node)
         case Call():
             return _call(ctx, node)
-        case Apply() | Index():
-            return _apply(ctx, node) if isinstance(node, Apply) else _index(ctx, node)
+        case Apply() | Index() | Cases():
+            return _apply(ctx, node) if isinstance(node, Apply) else _index_or_cases(ctx, node)
         case Num() | Const():
             return Constant(node, ctx.var, sympy.Integer(0))
         case _:
@@ -283,7 +286,9 @@ def _power(ctx: Context, node: Pow) -> Step:
 # --- functions -------------------------------------------------------------------------------
 
 
-def _index(ctx: Context, node: Index) -> Step:
+def _index_or_cases(ctx: Context, node: Index | Cases) -> Step:
+    if isinstance(node, Cases):
+        return piecewise_rule(node, ctx.var, ctx.x, ctx.value, partial(_step, ctx))
     ctx.value(node)  # raises Unsupported: indexing needs tensor values
     raise AssertionError("unreachable: indexing has no scalar value")
 
