@@ -98,7 +98,7 @@ def agreement(
     agreeing = 0
     for attempt in range(ATTEMPTS):
         point = {s: coordinate(attempt, j) for j, s in enumerate(symbols)}
-        if any(value(point, 15) is None for value in domain_parts):
+        if any(value(point, 15) is None for value in domain_parts) or _pole(domain, point):
             continue
         left, right = value_a(point, digits), value_b(point, digits)
         if left is None or right is None:
@@ -113,6 +113,16 @@ def agreement(
         if agreeing == wanted:
             break
     return agreeing
+
+
+def _pole(function: Sym, point: Point) -> bool:
+    """The function divides by an exact zero at the (rational) point: x/(x + sqrt(x²)) at
+    x < 0. Numerical evaluation cannot see it (it returns a huge number from rounding)."""
+    try:
+        exact = function.xreplace(point)
+    except (ArithmeticError, TypeError, ValueError):
+        return True
+    return bool(exact.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo))
 
 
 def coordinate(attempt: int, index: int) -> Sym:
