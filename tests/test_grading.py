@@ -146,3 +146,13 @@ def test_abs_answered_by_cases_is_correct() -> None:
 def test_torch_where_answer_is_read_as_cases() -> None:
     verdict = verdict_for("relu(x)", "x", 1, "torch.where(x > 0, 1, 0)")
     assert verdict.status == "correct", verdict
+
+
+def test_the_wrong_piece_of_an_answer_by_cases_is_named() -> None:
+    verdict = verdict_for(PIECEWISE, "x", 1, "Piecewise((2*x, x < 0), (2, True))")
+    assert verdict.mistake is not None
+    assert verdict.mistake.title == "the piece “2 otherwise” is wrong (the rest right)"
+    both = verdict_for(PIECEWISE, "x", 1, "Piecewise((x, x < 0), (2, True))")
+    assert both.status == "incorrect"
+    assert both.mistake is None or "piece" not in both.mistake.title  # no piece is right
+    assert "an answer defined by cases" in " ".join(verdict.notes)

@@ -12,12 +12,14 @@ from typing import Any
 
 import numpy as np
 
+from explain.conditions import condition
 from explain.errors import ExplainError
-from explain.expr import Num, Parsed, children, variables
+from explain.expr import Cases, Num, Parsed, Piece, children, variables
 from explain.grades import Mistake
 from explain.grading.compare import FLOAT_RTOL, Comparison, close
-from explain.grading.evaluate import floats
+from explain.grading.evaluate import chosen_pieces, floats
 from explain.grading.problem import Prepared
+from explain.written import pretty
 
 Array = Any
 NEAR_ONE = 1e-4
@@ -40,7 +42,7 @@ def diagnose(
     if matched is not None:
         candidate, _ = prepared.candidates[matched]
         return Mistake(candidate.code, candidate.title, candidate.step)
-    for check in (_renamed, _inexact, _partial, _antiderivative, _ambiguous, _factor):
+    for check in (_renamed, _inexact, _wrong_piece, _partial, _antiderivative, _ambiguous, _factor):
         mistake = check(prepared, parsed, found, names)
         if mistake is not None:
             return mistake
@@ -125,6 +127,31 @@ def _partial(prepared: Prepared, parsed: Parsed, found: Comparison, names: Any) 
         region = "part of the domain"
     title = f"right only for {region}: the problem's domain is larger"
     return Mistake("branch_or_domain", title, "")
+
+
+def _wrong_piece(
+    prepared: Prepared, parsed: Parsed, found: Comparison, names: Any
+) -> Mistake | None:
+    """An answer defined by cases, right on some pieces and wrong on others: which are wrong."""
+    node, sample = parsed.expr, prepared.sample
+    if not isinstance(node, Cases) or sample is None:
+        return None
+    chosen = chosen_pieces(node, sample.env_for(names), sample.size)
+    near = close(found.values, sample.reference, INEXACT_RTOL)
+    wrong = sorted({int(i) for i in chosen[~near & (chosen >= 0)]})
+    if not wrong or not (near & (chosen >= 0)).any():
+        return None
+    shown = [_piece(node.pieces[i]) for i in wrong]
+    plural = "s" if len(wrong) > 1 else ""
+    title = (
+        f"the piece{plural} {', '.join(shown)} {'are' if plural else 'is'} wrong (the rest right)"
+    )
+    return Mistake("branch_or_domain", title, "")
+
+
+def _piece(piece: Piece) -> str:
+    when = condition(piece.condition, pretty, "pretty")
+    return f"“{pretty(piece.value)}{'' if not piece.condition else ' if'} {when}”"
 
 
 def _antiderivative(

@@ -177,6 +177,14 @@ def _float_cases(node: Apply | Index | Cases, env: Mapping[str, Array]) -> Array
     )
 
 
+def chosen_pieces(node: Cases, env: Mapping[str, Array], size: int) -> Array:
+    """At each point, the index of the first piece whose condition holds (-1: none holds)."""
+    holds = [_holds(p.condition, lambda e: _floats(e, env)) for p in node.pieces]
+    return np.select(
+        [np.broadcast_to(h, (size,)) for h in holds], list(range(len(holds))), default=-1
+    )
+
+
 def _holds(condition: tuple[Compare, ...], value: Callable[[Expr], Any]) -> Any:
     """Every comparison holds (True for otherwise); elementwise over arrays."""
     holds: Any = True

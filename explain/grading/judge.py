@@ -15,7 +15,7 @@ import numpy as np
 
 from explain import limits
 from explain.errors import ExplainError, LimitExceeded, ParseError, Unsupported
-from explain.expr import Parsed, variables
+from explain.expr import Cases, Expr, Parsed, variables
 from explain.grades import Mistake, Verdict, Witness
 from explain.grading.canon import canonical, same
 from explain.grading.compare import Comparison, compare, confirm
@@ -79,7 +79,7 @@ def _judged(
         return _not_evaluated(prepared, parsed, reading)
     names = tuple(dict.fromkeys((*prepared.names, *own)))
     found = compare(parsed.expr, sample, names)
-    reading = (reading[0], reading[1] + _piecewise_note(functions))
+    reading = (reading[0], reading[1] + _piecewise_note(functions, parsed.expr))
     if found.witness is not None and not np.isnan(found.values).all():
         return _incorrect(prepared, parsed, reading, found, names)
     if found.witness is None and _canonically_equal(prepared, parsed):
@@ -173,7 +173,9 @@ PIECEWISE = {"abs": "|u|", "sign": "sign(u)", "relu": "relu(u)"}
 """Functions that make an answer piecewise."""
 
 
-def _piecewise_note(functions: set[str]) -> tuple[str, ...]:
+def _piecewise_note(functions: set[str], expr: Expr) -> tuple[str, ...]:
+    if isinstance(expr, Cases):
+        return ("an answer defined by cases: compared inside each piece it defines",)
     used = sorted({PIECEWISE[f] for f in functions if f in PIECEWISE})
     if not used:
         return ()
