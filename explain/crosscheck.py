@@ -203,7 +203,7 @@ def _fd_by_evaluation(value: Any, env: Mapping[str, Array], name: str) -> tuple[
     """Perturb sampled elements one at a time and evaluate the whole function (small inputs)."""
     x = np.asarray(env[name], dtype=np.float64)
     idx = sample_indices(x.size, limits.FD_SAMPLE)
-    values, errors = [], []
+    values, errors, steps = [], [], []
     for k in idx:
 
         def plus_minus(h: Array, k: int = int(k)) -> tuple[Array, Array]:
@@ -217,7 +217,8 @@ def _fd_by_evaluation(value: Any, env: Mapping[str, Array], name: str) -> tuple[
         estimate = central(plus_minus, x.flat[k])
         values.append(float(estimate.value))
         errors.append(float(estimate.error))
-    return idx, Estimate(np.array(values), np.array(errors))
+        steps.append(float(np.asarray(estimate.step)))
+    return idx, Estimate(np.array(values), np.array(errors), np.array(steps))
 
 
 def _elementwise_formula(
@@ -270,7 +271,7 @@ def _fd_elements(
 ) -> tuple[Array, Estimate]:
     indices = list(np.ndindex(shape))
     picked = sample_indices(len(indices), limits.FD_SAMPLE)
-    values, errors = [], []
+    values, errors, steps = [], [], []
     for k in picked:
         key = element_name(name, indices[int(k)])
 
@@ -282,7 +283,8 @@ def _fd_elements(
         estimate = central(plus_minus, np.float64(flat_env[key]))
         values.append(float(estimate.value))
         errors.append(float(estimate.error))
-    return picked, Estimate(np.array(values), np.array(errors))
+        steps.append(float(np.asarray(estimate.step)))
+    return picked, Estimate(np.array(values), np.array(errors), np.array(steps))
 
 
 # --- comparison and verdict --------------------------------------------------------------------

@@ -25,7 +25,7 @@ import sympy
 
 from explain.digits import at_point
 from explain.elements import element_name
-from explain.finite import Estimate, refine
+from explain.finite import Estimate, refine, steps_for
 from explain.symbolic import from_sympy, symbol
 from explain.written import pretty
 
@@ -189,10 +189,12 @@ def refined(
     error = np.array(estimate.error, dtype=np.float64)  # a copy, of the estimates' shape
     errors, values = error.reshape(-1), np.ravel(estimate.value)
     flat, indices = np.ravel(np.asarray(value, dtype=np.float64)), np.ravel(idx)
+    steps = np.ravel(steps_for(flat[indices]) if estimate.step is None else estimate.step)
     for j in np.flatnonzero(missed):
         k = int(indices[j])
         f = digits.function(name, k)
-        bound = refine(float(values[j]), float(flat[k]), f) if f is not None else None
+        h = float(steps[j])
+        bound = refine(float(values[j]), float(flat[k]), h, f) if f is not None else None
         if bound is not None:
             errors[j] = bound
     return Estimate(estimate.value, error)

@@ -27,3 +27,18 @@ def test_samples_are_all_elements_when_small_and_reproducible_when_large() -> No
     a, b = sample_indices(10**7, 64), sample_indices(10**7, 64)
     np.testing.assert_array_equal(a, b)
     assert a.size == 64 and a[0] == 0 and a[-1] == 10**7 - 1
+
+
+def test_the_step_shrinks_where_the_function_varies_faster_than_it() -> None:
+    """sin((5/x)³)² at 0.2 turns by more than a radian per default step: the three steps do not
+    shrink like h², so the step shrinks until they do, and the bound covers the truth."""
+    v = np.array([0.203125, 3.0])
+    f = lambda x: np.sin((5 / x) ** 3) ** 2  # noqa: E731
+    estimate = central(lambda h: (f(v + h), f(v - h)), v)
+    u = (5 / v) ** 3
+    truth = 2 * np.sin(u) * np.cos(u) * (-3 * 125 / v**4)
+    assert np.all(np.abs(estimate.value - truth) <= estimate.error)
+    assert estimate.error[0] < 1e-5 * abs(truth[0])
+    assert estimate.step is not None
+    assert estimate.step[0] < steps_for(v)[0] / 100  # shrunk
+    assert estimate.step[1] == steps_for(v)[1]  # smooth there: the default step
