@@ -25,10 +25,8 @@ EPS = float(np.finfo(np.float64).eps)
 STEP_SCALE = EPS ** (1 / 3)
 
 
-SMALLER_STEPS = 3
-"""Where the three steps are too coarse for the function, the step shrinks 8-fold, this often."""
-SETTLED = 1e-6
-"""An estimate whose error bound is within this fraction of it needs no smaller step."""
+SMALLER_STEPS = 4
+"""The step shrinks 8-fold at most this often (once always, to confirm the estimate)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,29 +49,40 @@ def central(f_plus_minus: Callable[[Array], tuple[Array, Array]], values: Array)
     """Estimates of d f/d v at each value; `f_plus_minus(h)` returns (f(v + h), f(v - h)).
 
     `f_plus_minus` is called with the step arrays h, 2h and 4h, so it evaluates the function
-    at the six points each element needs (vectorised over the elements). Where the three
-    estimates do not shrink like h² (the function varies on a finer scale than the step), the
-    step shrinks 8-fold and the estimate is taken again there, up to SMALLER_STEPS times.
+    at the six points each element needs (vectorised over the elements), and again with the
+    step 8 times smaller: two regular estimates (shrinking like h²) that agree settle it; where
+    they do not (the function varies on a finer scale than the step), the step keeps shrinking
+    8-fold, up to SMALLER_STEPS times.
     """
     scale = np.ones_like(np.asarray(values, dtype=np.float64))
-    value, error, settled = _estimate(f_plus_minus, values, steps_for(values, scale))
-    best = scale
+    value, error, regular = _estimate(f_plus_minus, values, steps_for(values, scale))
+    best, settled = scale, ~np.isfinite(value)
+    unsure = np.zeros_like(np.asarray(value, dtype=np.float64))  # unsettled: how far steps differ
     for _ in range(SMALLER_STEPS):
+        scale = np.where(settled, scale, scale / 8)
+        trial, trial_error, now_regular = _estimate(f_plus_minus, values, steps_for(values, scale))
+        # two regular steps that agree settle it, with the smaller error bound; when they do
+        # not agree the smaller step is trusted (a step that is a multiple of a fast
+        # oscillation's period can look regular, even precise, on its own), unless it alone
+        # is irregular
+        agree = regular & now_regular & (np.abs(trial - value) <= 3 * (error + trial_error))
+        finer = (agree & (trial_error < error)) | (~agree & (now_regular | ~regular))
+        better = ~settled & finer
+        unsure = np.where(settled | agree, unsure, np.fmax(unsure, np.abs(trial - value)))
+        value, error = np.where(better, trial, value), np.where(better, trial_error, error)
+        best, regular = np.where(better, scale, best), np.where(better, now_regular, regular)
+        settled = settled | agree | ~np.isfinite(value)
         if np.all(settled):
             break
-        scale = np.where(settled, scale, scale / 8)
-        trial, trial_error, now = _estimate(f_plus_minus, values, steps_for(values, scale))
-        better = ~settled & ~(trial_error >= error)  # the smaller error bound wins (NaN: trial)
-        value, error = np.where(better, trial, value), np.where(better, trial_error, error)
-        best = np.where(better, scale, best)
-        settled = settled | now
+    # never settled: the estimates kept moving as the step shrank, by this much at least
+    error = np.where(settled, error, np.fmax(error, unsure))
     return Estimate(value=value, error=error, step=steps_for(values, best))
 
 
 def _estimate(
     f_plus_minus: Callable[[Array], tuple[Array, Array]], values: Array, h: Array
 ) -> tuple[Array, Array, Array]:
-    """d1 with step h, its error bound, and where the steps h, 2h, 4h behaved (O(h²))."""
+    """d1 with step h, its error bound, and where the steps h, 2h, 4h behave (shrink like h²)."""
     with np.errstate(all="ignore"):
         plus, minus = f_plus_minus(h)
         plus2, minus2 = f_plus_minus(2 * h)
@@ -84,9 +93,7 @@ def _estimate(
         scale = np.abs(plus) + np.abs(minus) + 2 * np.abs(np.asarray(values) * d1) + 2
         rounding = EPS * scale / h
         error = truncation(d1, d2, d4, rounding) + rounding
-        good = _asymptotic(d1, d2, d4, rounding) & (error <= SETTLED * np.abs(d1) + 16 * rounding)
-        settled = good | ~np.isfinite(d1)
-    return d1, error, settled
+    return d1, error, _asymptotic(d1, d2, d4, rounding)
 
 
 def _asymptotic(d1: Array, d2: Array, d4: Array, rounding: Array) -> Array:

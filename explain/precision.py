@@ -129,36 +129,60 @@ def exact_to_digits(exact: Array, suspects: Array, digits: Digits, name: str) ->
 
 @dataclass(frozen=True, slots=True)
 class Cancellation:
-    """A sum far smaller than its terms: `digits` lost in float64 (log10 of the ratio)."""
+    """Where float64 loses `digits` evaluating f: a sum far smaller than its terms, or a
+    periodic or exponential function of a large argument; `why` says which, with the values."""
 
     digits: float
-    where: Sym  # the sum, as SymPy writes it
-    value: float
+    why: str
+
+
+PERIODIC = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot)
+GROWING = (sympy.exp, sympy.sinh, sympy.cosh)
 
 
 def worst_cancellation(expr: Sym, point: Mapping[Sym, float]) -> Cancellation | None:
-    """The sum in expr that loses the most digits at the point (terms to many digits)."""
-    worst: Cancellation | None = None
-    for node in sympy.preorder_traversal(expr):
-        if not isinstance(node, sympy.Add):
-            continue
+    """The node of expr that loses the most digits at the point (values to many digits)."""
+    found = (_loss(node, point) for node in sympy.preorder_traversal(expr))
+    return max((c for c in found if c is not None), default=None, key=lambda c: c.digits)
+
+
+def _loss(node: Sym, point: Mapping[Sym, float]) -> Cancellation | None:
+    if isinstance(node, sympy.Add):
         terms = [at_point(t, point) for t in node.args]
         if any(t is None for t in terms):
-            continue
+            return None
         total, size = sum(terms), sum(abs(t) for t in terms)  # type: ignore[arg-type]
         if total == 0 or size == 0:
-            continue
+            return None
         digits = math.log10(float(size / abs(total)))
-        if worst is None or digits > worst.digits:
-            worst = Cancellation(digits, node, float(total))
-    return worst
+        why = (
+            f"{_shown(node)} is {float(total):.3g} while its terms are about "
+            f"10^{digits:.0f} times larger"
+        )
+        return Cancellation(digits, why)
+    if isinstance(node, PERIODIC + GROWING):
+        u = at_point(node.args[0], point)
+        if u is None or abs(u) <= 1:
+            return None
+        digits = math.log10(float(abs(u)))
+        what = "the angle" if isinstance(node, PERIODIC) else "the exponent"
+        why = (
+            f"{_shown(node)} has {what} {_shown(node.args[0])} = {float(u):.3g}, which float64 "
+            f"holds only to about ±{EPS * float(abs(u)):.1g}"
+        )
+        return Cancellation(digits, why)
+    return None
+
+
+def _shown(node: Sym) -> str:
+    return pretty(from_sympy(node))
 
 
 def within_precision(
     name: str, exact: Array, autograd: Array, lost: Cancellation, tolerance: tuple[float, float]
 ) -> str | None:
     """The note saying exact and autograd agree to the precision float64 keeps through the
-    cancellation, or None when they differ by more (or the cancellation is too small)."""
+    loss, or None when they differ by more (or the loss is too small to explain anything)."""
     rtol, atol = tolerance
     if lost.digits < LOST_DIGITS:
         return None
@@ -170,13 +194,11 @@ def within_precision(
         relative = float(np.nanmax(np.where(scale > 0, d / scale, 0.0)))
     if not bool(np.all(near | (np.isnan(exact) & np.isnan(autograd)))):
         return None
-    kept = max(0, round(16 - 2 * lost.digits))
     agreed = max(0, math.floor(-math.log10(relative))) if relative > 0 else 16
     return (
-        f"cancellation: {pretty(from_sympy(lost.where))} is {lost.value:.3g} while its terms are "
-        f"about 10^{lost.digits:.0f} times larger, so float64 loses {lost.digits:.0f} digits there "
-        f"and can lose as many again in the gradient (about {kept} left): torch's {name}.grad "
-        f"agrees with the exact value to {agreed} digits, all that float64 can promise here"
+        f"float64 loses digits here: {lost.why}, so about {lost.digits:.0f} of its 16 digits "
+        f"are lost there (and the gradient can lose more): torch's {name}.grad agrees with "
+        f"the exact value to {agreed} digits, all that float64 can promise here"
     )
 
 

@@ -37,8 +37,18 @@ def test_the_step_shrinks_where_the_function_varies_faster_than_it() -> None:
     estimate = central(lambda h: (f(v + h), f(v - h)), v)
     u = (5 / v) ** 3
     truth = 2 * np.sin(u) * np.cos(u) * (-3 * 125 / v**4)
-    assert np.all(np.abs(estimate.value - truth) <= estimate.error)
-    assert estimate.error[0] < 1e-5 * abs(truth[0])
+    assert np.all(np.abs(estimate.value - truth) <= 3 * estimate.error)  # as crosscheck uses it
+    assert estimate.error[0] < 1e-3 * abs(truth[0])  # a useful estimate, not a shrug
     assert estimate.step is not None
-    assert estimate.step[0] < steps_for(v)[0] / 100  # shrunk
-    assert estimate.step[1] == steps_for(v)[1]  # smooth there: the default step
+    assert estimate.step[0] < steps_for(v)[0] / 50  # shrunk
+    assert estimate.step[1] >= steps_for(v)[1] / 8  # slower there: confirmed at most
+
+
+def test_a_step_in_step_with_a_fast_oscillation_is_not_trusted() -> None:
+    """sin(x⁻⁸) at 0.25: the default step is almost two periods, so h, 2h and 4h alias into a
+    smooth-looking, wrong slope; the confirming smaller step disagrees and the step shrinks."""
+    v = np.array([0.25])
+    estimate = central(lambda h: (np.sin((v + h) ** -8), np.sin((v - h) ** -8)), v)
+    truth = -8 * v**-9 * np.cos(v**-8)
+    assert np.all(np.abs(estimate.value - truth) <= 3 * estimate.error)
+    assert estimate.error[0] < 1e-3 * abs(truth[0])
