@@ -67,6 +67,15 @@ def test_spans_and_spelling_point_into_the_latex() -> None:
     assert second.condition == ()
 
 
+@pytest.mark.parametrize(
+    "text", [r"f(x) = \begin{cases} x & x < 0 \\ 0 & \text{otherwise} \end{cases}", r"y = \sin x"]
+)
+def test_a_dropped_label_is_quoted_as_typed(text: str) -> None:
+    (note,) = parse_latex(text).notes[:1]
+    label = text[: text.index("=") + 1]
+    assert note.message == f"the label '{label}' at the start was dropped"
+
+
 def test_written_latex_reads_back_as_itself() -> None:
     """What explain prints as LaTeX for a function defined by cases is valid input again."""
     plain = "Piecewise((x^2, x < 0), (sin(x), 0 <= x <= 1), (x/2, x > 1 & x < 3), (0, True))"

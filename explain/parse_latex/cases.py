@@ -152,7 +152,8 @@ class Environments(State):
         row = self.rows[-1]
         if row.amp < 0:
             what = "is empty" if self.blank(row) else "has no '&' between value and condition"
-            raise self.error(f"row {row.number} of cases {what}", row.start, at, ROW_HINT)
+            end = len(self.s[row.start : at].rstrip()) + row.start
+            raise self.error(f"row {row.number} of cases {what}", row.start, end, ROW_HINT)
         self.cell(at, "condition after '&'")
 
     def cell(self, at: int, missing: str) -> None:

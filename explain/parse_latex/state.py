@@ -38,6 +38,9 @@ class State:
 
     def put(self, text: str, i: int, j: int) -> None:
         start, end = self.norm.span(i, j)
+        if text[:1] == " " and text.strip():  # the space keeping " sin" apart is nobody's text
+            self.out.append((" ", start, start))
+            text = text[1:]
         self.out.append((text, start, end))
 
     def error(self, why: str, i: int, j: int, hint: str | None = None) -> ParseError:
