@@ -16,6 +16,8 @@ import pytest
 from explain.grades import Problem
 from explain.grading import prepare
 from explain.grading.judge import judge
+from explain.grading.shape import shape
+from explain.parse_latex import read
 from tests.conftest import CORPUS
 from tests.data.own_cases import CASES
 
@@ -156,3 +158,41 @@ def test_the_wrong_piece_of_an_answer_by_cases_is_named() -> None:
     assert both.status == "incorrect"
     assert both.mistake is None or "piece" not in both.mistake.title  # no piece is right
     assert "an answer defined by cases" in " ".join(verdict.notes)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Piecewise((2*x, x > 0), (1, True))",  # the same symbols, another comparison
+        r"\begin{cases} 2x & x > 0 \\ 1 & \text{otherwise} \end{cases}",
+    ],
+)
+def test_an_answer_by_cases_with_another_comparison_is_incorrect(answer: str) -> None:
+    """It was "correct (proven)": the cheapest proof compared shapes without the comparisons."""
+    assert verdict_for(PIECEWISE, "x", 1, answer).status == "incorrect"
+
+
+def test_the_shape_of_cases_keeps_comparisons_and_pieces() -> None:
+    def key(text: str) -> object:
+        return shape(read(text).expr)
+
+    base = key("Piecewise((2*x, x < 0), (1, True))")
+    assert base == key(r"\begin{cases} 2x & x<0 \\ 1 & \text{otherwise} \end{cases}")
+    for other in ["Piecewise((2*x, x > 0), (1, True))", "Piecewise((2*x, x <= 0), (1, True))",
+                  "Piecewise((2*x, x < 0), (1, x < 1), (0, True))"]:  # fmt: skip
+        assert key(other) != base, other
+    split = key("Piecewise((1, x < 0), (1, x < 1))")
+    assert split != key("Piecewise((1, (x < 0) & (x < 1)))")  # 2 pieces, not 1 with 2 parts
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        r"\begin{cases} 2x & x < 0 \\ 1 & \text{otherwise} \end{cases}",
+        r"$\begin{cases} 2x, & \text{if } x < 0, \\ 1, & x \ge 0. \end{cases}$",
+    ],
+)
+def test_an_answer_by_cases_in_latex_is_read_and_judged(answer: str) -> None:
+    assert verdict_for(PIECEWISE, "x", 1, answer).status == "correct"
+    wrong = answer.replace("1", "2")
+    assert verdict_for(PIECEWISE, "x", 1, wrong).status == "incorrect"

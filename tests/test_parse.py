@@ -776,8 +776,9 @@ def test_not_a_variable_name(text: str) -> None:
 
 PACKAGE = Path(__file__).parents[1] / "explain"
 PARSER_FILES = [
-    "parse_latex.py",
-    *(f"{pkg}/{p.name}" for pkg in ("parse", "lexicon") for p in (PACKAGE / pkg).glob("*.py")),
+    f"{pkg}/{p.name}"
+    for pkg in ("parse", "parse_latex", "lexicon")
+    for p in sorted((PACKAGE / pkg).glob("*.py"))
 ]
 ALLOWED_IMPORTS = {"__future__", "collections", "dataclasses", "re", "types", "typing",
                    "unicodedata", "explain"}  # fmt: skip

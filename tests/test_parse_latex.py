@@ -158,6 +158,11 @@ REFUSED = [
 
 @pytest.mark.parametrize(("text", "column", "why"), REFUSED, ids=[r[0] for r in REFUSED])
 def test_latex_refused(text: str, column: int, why: str) -> None:
+    assert_refused(text, column, why)
+
+
+def assert_refused(text: str, column: int, why: str) -> None:
+    """parse_latex refuses `text` in one line, saying `why`, at `column` of the text as typed."""
     with pytest.raises(ParseError) as caught:
         parse_latex(text)
     err = caught.value
@@ -194,12 +199,18 @@ def test_plain_and_latex_agree() -> None:
 LATEX_PIECES = [
     r"\frac", r"\sqrt", r"\sin", r"\left(", r"\right)", r"\left|", r"\right|", "{", "}", "[",
     "]", "^", "_", "x", "2", r"\pi", r"\alpha", r"\cdot", "$", r"\,", "+", "-", r"\log",
-    r"\operatorname{sech}", r"\mathrm{e}", r"\input", " ", "\\",
+    r"\operatorname{sech}", r"\mathrm{e}", r"\input", " ", "\\", r"\begin{cases}", r"\end{cases}",
+    "&", r"\text{otherwise}", r"\text{if }", "<", r"\le",
 ]  # fmt: skip
 
 
 @given(st.lists(st.sampled_from(LATEX_PIECES), max_size=20).map("".join))
 def test_latex_soup_parses_or_fails_cleanly(text: str) -> None:
+    check_latex_cleanly(text)
+
+
+def check_latex_cleanly(text: str) -> None:
+    """Read as typed (plain or LaTeX) and forced as LaTeX: a tree or a clean error, no crash."""
     check_cleanly(text)
     with contextlib.suppress(ParseError, LimitExceeded):
         parse_latex(text)

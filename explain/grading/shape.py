@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from explain.expr import Call, Expr, Mul, Num, Var, children
+from explain.expr import Call, Cases, Expr, Mul, Num, Var, children
 
 Key = tuple[Any, ...]
 
@@ -40,6 +40,8 @@ def _key(node: Expr, names: dict[str, None], functions: set[str]) -> Key:
             return (type(node).__name__, own, *kids)
         case Mul():
             own = None
+        case Cases(pieces=pieces):  # children() flattens the pieces: keep where each ends, and ops
+            own = tuple(tuple(c.op for c in p.condition) for p in pieces)
         case _:
             own = getattr(node, "name", None)
     return (type(node).__name__, own, *(_key(c, names, functions) for c in children(node)))

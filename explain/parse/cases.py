@@ -19,6 +19,7 @@ from explain.parse.state import State, _span
 Op = Literal["<", "<=", ">", ">="]
 COMPARISON_TEXTS = " ".join(sorted(lx.COMPARISONS))
 EXAMPLE = "Piecewise((x^2, x < 0), (x, True))"
+LATEX_EXAMPLE = r"\begin{cases} x^2 & x < 0 \\ x & \text{otherwise} \end{cases}"
 
 
 class Conditions(State):
@@ -49,7 +50,8 @@ class Conditions(State):
                 raise self.limit(f"Piecewise has more than {MAX_PIECES} pieces", pieces[-1].span)
         closer = self.close(opener)
         self.depth -= 1
-        return self.node(Cases(tuple(pieces), _span(tok, closer), "Piecewise"))
+        spelling = "cases" if self.source.startswith("\\begin", tok.start) else "Piecewise"
+        return self.node(Cases(tuple(pieces), _span(tok, closer), spelling))
 
     def piece(self) -> Piece:
         """(value, condition)."""

@@ -23,6 +23,7 @@ from explain.expr import (
 from explain.lexicon import readings
 from explain.lexicon.scanner import Token
 from explain.parse.calls import Calls
+from explain.parse.cases import EXAMPLE, LATEX_EXAMPLE
 from explain.parse.state import _BINARY, _span
 
 
@@ -290,7 +291,7 @@ class Parser(Calls):
         if tok.kind == "op" and tok.text in ("True", "&", *lx.COMPARISONS):
             return self.fail(
                 f"'{shown}' belongs only in the condition of a function defined by cases", tok,
-                hint="Piecewise((x^2, x < 0), (x, True)) or torch.where(x < 0, x**2, x)",
+                hint=LATEX_EXAMPLE if self.latex else f"{EXAMPLE} or torch.where(x < 0, x**2, x)",
             )  # fmt: skip
         if tok.kind == "close":
             return self.fail(f"'{shown}' here closes nothing; something is missing before it", tok)
