@@ -1,6 +1,10 @@
 """Narration overhead (issue 4): `explain run` on the accumulation sample over `python` running the
 same file (both pay torch's import); medians of paired runs.                      (target <= 1.5)
 
+Wall time as a user sees it: `explain` ends with os._exit once its output is flushed
+(explain.cli._exit), skipping the interpreter's teardown of torch and SymPy (0.3-0.5 s here),
+which `python` pays for torch.
+
 Run: python bench/bench_run.py [--runs N]
 """
 
