@@ -43,3 +43,18 @@ def test_a_file_written_by_a_torch_command_is_complete(tmp_path: Path) -> None:
     done = explain("graph", "torch.sum(x**2 + 2*x + 1)", "--format", "dot", "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8").rstrip().endswith("}")
+
+
+def test_a_graded_class_is_written_whole(tmp_path: Path) -> None:
+    """explain grade loads SymPy (its forked workers share it): its output file and summary
+    are complete before the process ends."""
+    out, summary = tmp_path / "grades.csv", tmp_path / "summary.md"
+    key, subs = (
+        ROOT / "samples" / "class" / "key.toml",
+        ROOT / "samples" / "class" / "submissions.csv",
+    )
+    done = explain("grade", str(key), str(subs), "-o", str(out), "--summary", str(summary))
+    assert done.returncode == 0, done.stderr
+    rows = subs.read_text(encoding="utf-8").strip().splitlines()
+    assert len(out.read_text(encoding="utf-8").strip().splitlines()) == len(rows)
+    assert summary.read_text(encoding="utf-8").strip()
