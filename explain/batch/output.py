@@ -27,6 +27,8 @@ FORMULA_FIRST = frozenset(FORMULA_START)
 """A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection)."""
 
 Record = dict[str, str]
+BUFFER_CHARS = 1 << 16
+"""CSV rows are gathered up to this many characters before they are written."""
 
 
 def guard(cell: str) -> str:
@@ -56,7 +58,7 @@ class Output:
         self.progress = f"{path}.partial.json"
         self.done: list[Record] = []
         self.rows = 0
-        self._line = io.StringIO()  # one CSV writer for every row
+        self._line = io.StringIO()  # one CSV writer for every row; rows wait here (_drain)
         self._csv = csv.writer(self._line, lineterminator="\n")
         start = self._resumed() if resume else 0
         try:
@@ -97,11 +99,11 @@ class Output:
             self._put("[")
 
     def write(self, record: Record) -> None:
-        if self.kind == "csv":
-            self._csv.writerow([guard(record.get(c, "")) for c in self.columns])
-            self._put(self._line.getvalue())
-            self._line.seek(0)
-            self._line.truncate()
+        if self.kind == "csv":  # guard() inlined: this runs for every row
+            cells = [record.get(c, "") for c in self.columns]
+            self._csv.writerow([("'" + v) if v and v[0] in FORMULA_FIRST else v for v in cells])
+            if self._line.tell() >= BUFFER_CHARS:
+                self._drain()
         else:
             lead = ("\n" if self.rows == 0 else ",\n") if self.kind == "json" else ""
             end = "" if self.kind == "json" else "\n"
@@ -114,8 +116,17 @@ class Output:
     def _put(self, text: str) -> None:
         self.handle.write(text.encode("utf-8"))
 
+    def _drain(self) -> None:
+        """The CSV rows buffered so far, into the file."""
+        text = self._line.getvalue()
+        if text:
+            self._put(text)
+            self._line.seek(0)
+            self._line.truncate()
+
     def checkpoint(self) -> None:
         """Flush the rows so far to disk and record how far they go (atomically)."""
+        self._drain()
         self.handle.flush()
         os.fsync(self.handle.fileno())
         state = {"rows": self.rows, "bytes": self.handle.tell(), "inputs": self.inputs}
@@ -125,6 +136,7 @@ class Output:
 
     def close(self) -> None:
         """Finish the file and put it in place in one rename."""
+        self._drain()
         if self.kind == "json":
             self._put("\n]\n" if self.rows else "]\n")
         self.handle.flush()

@@ -102,8 +102,10 @@ def _row(
     if len(cells) != width:
         error = f"expected {width} cells, found {len(cells)}"
     row = _checked(number, get, error)
+    if not extra:
+        return row
     others = tuple(_short(cells[i]) if i < len(cells) else "" for i in extra)
-    return dataclasses.replace(row, others=others) if others else row
+    return dataclasses.replace(row, others=others)
 
 
 def columns_of(handle: IO[bytes], kind: str) -> tuple[str, ...]:
@@ -122,9 +124,11 @@ def columns_of(handle: IO[bytes], kind: str) -> tuple[str, ...]:
 
 def _checked(number: int, get: dict[str, str], error: str | None) -> Row:
     """Oversize cells and bad bytes are reported; the cells kept are short and printable."""
-    student, problem, answer, variant = (get.get(name, "") for name in (*REQUIRED, "variant"))
-    cells = (student, problem, answer, variant)
-    if error is None and all(c.isascii() and len(c) <= limits.MAX_FIELD_CHARS for c in cells):
+    student, problem = get.get("student", ""), get.get("problem", "")
+    answer, variant = get.get("answer", ""), get.get("variant", "")
+    joined = student + problem + answer + variant  # one test for the common case: all ASCII
+    longest = max(len(student), len(problem), len(answer), len(variant))
+    if error is None and joined.isascii() and longest <= limits.MAX_FIELD_CHARS:
         return Row(number, student, problem, answer, variant)  # nothing to report or shorten
     shown: dict[str, str] = {}
     for name in (*REQUIRED, "variant"):

@@ -183,7 +183,9 @@ class _Grader:
         self.texts.clear()
 
     def _flush(self) -> None:
-        self._bound_memo()
+        if len(self.memo) > MEMO_LIMIT:
+            self._bound_memo()
+        progress = self.options.progress
         while self.window:
             row, memo_key, verdict = self.window[0]
             if verdict is None:
@@ -191,12 +193,14 @@ class _Grader:
                     return
                 verdict = self.memo[memo_key]  # the row keeps its own answer text
             self.window.popleft()
-            record = _record(row, verdict, self._points(row, verdict))
-            record.update(zip(self.extra, row.others, strict=False))
+            points = self._points(row, verdict) if verdict.status == "correct" else 0.0
+            record = _record(row, verdict, points)
+            if self.extra:
+                record.update(zip(self.extra, row.others, strict=False))
             self.out.write(record)
             _count(self.tallies, record)
-            if self.options.progress is not None:
-                self.options.progress(self.bytes, self.out.rows)
+            if progress is not None:
+                progress(self.bytes, self.out.rows)
 
     def _points(self, row: Row, verdict: Verdict) -> float:
         if verdict.status != "correct":
