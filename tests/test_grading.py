@@ -196,3 +196,11 @@ def test_an_answer_by_cases_in_latex_is_read_and_judged(answer: str) -> None:
     assert verdict_for(PIECEWISE, "x", 1, answer).status == "correct"
     wrong = answer.replace("1", "2")
     assert verdict_for(PIECEWISE, "x", 1, wrong).status == "incorrect"
+
+
+def test_an_answer_by_cases_that_leaves_a_point_out_says_where() -> None:
+    gap = verdict_for("abs(x)", "x", 1, "Piecewise((-1, x<0), (1, x>0))")
+    assert gap.status == "correct"
+    assert any("no piece holds at x = 0, so it is undefined there" in n for n in gap.notes)
+    whole = verdict_for("abs(x)", "x", 1, "Piecewise((-1, x<=0), (1, x>0))")
+    assert not any("no piece holds" in n for n in whole.notes)

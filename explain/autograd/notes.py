@@ -241,8 +241,8 @@ def _boundary(torch: Any, record: Record, args: tuple[Any, ...], result: Any) ->
     if on is None or not bool(on.any()):
         return []
     return [
-        f"{text(node)} on the boundary of a condition{_count(on)}: torch.where passes the "
-        "gradient to the piece chosen there (as SymPy's Piecewise takes that piece's "
+        f"a value sits where two pieces of {text(node)} meet{_count(on)}: torch.where passes "
+        "the gradient to the piece chosen there (as SymPy's Piecewise takes that piece's "
         "derivative); there is a derivative there only if the one-sided slopes agree"
     ]
 

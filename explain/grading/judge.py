@@ -7,6 +7,7 @@ second, higher precision (16 and 40 digits, or 40 and 70).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -20,7 +21,7 @@ from explain.grades import Mistake, Verdict, Witness
 from explain.grading.canon import canonical, same
 from explain.grading.compare import Comparison, compare, confirm
 from explain.grading.diagnose import diagnose
-from explain.grading.evaluate import floats
+from explain.grading.evaluate import chosen_pieces, floats
 from explain.grading.problem import Prepared
 from explain.grading.shape import survey
 from explain.parse_latex import read
@@ -175,11 +176,33 @@ PIECEWISE = {"abs": "|u|", "sign": "sign(u)", "relu": "relu(u)"}
 
 def _piecewise_note(functions: set[str], expr: Expr) -> tuple[str, ...]:
     if isinstance(expr, Cases):
-        return ("an answer defined by cases: compared inside each piece it defines",)
+        gaps = ", ".join(_uncovered(expr))
+        left = f"; no piece holds at {gaps}, so it is undefined there" if gaps else ""
+        return (f"an answer defined by cases: compared inside each piece it defines{left}",)
     used = sorted({PIECEWISE[f] for f in functions if f in PIECEWISE})
     if not used:
         return ()
     return (f"a piecewise answer ({', '.join(used)}): compared on both sides of its kinks",)
+
+
+def _uncovered(node: Cases) -> list[str]:
+    """The boundary points (numbers a variable is compared with) where no piece holds: x = 0
+    in Piecewise((2x, x < 0), (1, x > 0)). One variable only; other gaps are not looked for."""
+    names = variables(node)
+    if len(names) != 1:
+        return []
+    ends: set[float] = set()
+    for piece in node.pieces:
+        for c in piece.condition:
+            for side in (c.left, c.right):
+                if not variables(side):
+                    with contextlib.suppress(ExplainError, KeyError):
+                        ends.add(float(floats(side, {}, 1)[0]))
+    points = sorted(v for v in ends if np.isfinite(v))
+    if not points:
+        return []
+    chosen = chosen_pieces(node, {names[0]: np.array(points)}, len(points))
+    return [f"{names[0]} = {v:g}" for v, i in zip(points, chosen, strict=True) if i < 0]
 
 
 def _verdict(
