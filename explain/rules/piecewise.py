@@ -17,9 +17,12 @@ import sympy
 
 from explain import limits
 from explain.budget import within
+from explain.errors import ExplainError
 from explain.expr import Cases, Expr
 from explain.piecewise import condition_to_sympy
 from explain.steps import Boundary, PiecewiseRule, Step
+from explain.symbolic import from_sympy
+from explain.written import pretty
 
 Sym = Any
 
@@ -142,28 +145,33 @@ def boundary_notes(step: PiecewiseRule) -> tuple[str, ...]:
 
 
 def _note(var: str, b: Boundary) -> str | None:
-    at = f"at {var} = {b.point}"
+    at, value = f"at {var} = {_shown(b.point)}", _shown(b.value)
     if b.continuous is None:
         return None
     if not b.continuous:
         sides = f"from the left it tends to {_shown(b.left)}, from the right to {_shown(b.right)}"
-        value = ", it is undefined there" if b.value is None else f", its value there is {b.value}"
-        return f"{at} the function is not continuous ({sides}{value}): no derivative there"
+        there = ", it is undefined there" if b.value is None else f", its value there is {value}"
+        return f"{at} the function is not continuous ({sides}{there}): no derivative there"
     if b.differentiable is None:
-        return f"{at} the pieces meet continuously (value {b.value})"
+        return f"{at} the pieces meet continuously (value {value})"
     if b.differentiable:
         return (
-            f"{at} the pieces meet continuously (value {b.value}) and both one-sided slopes "
-            f"are {b.left_slope}: differentiable there"
+            f"{at} the pieces meet continuously (value {value}) and both one-sided slopes "
+            f"are {_shown(b.left_slope)}: differentiable there"
         )
     return (
-        f"{at} the pieces meet continuously (value {b.value}), but the slope from the left is "
+        f"{at} the pieces meet continuously (value {value}), but the slope from the left is "
         f"{_shown(b.left_slope)} and from the right {_shown(b.right_slope)}: no derivative "
-        f"there (the formula gives the slope of the piece chosen at {var} = {b.point})"
+        f"there (the formula gives the slope of the piece chosen at {var} = {_shown(b.point)})"
     )
 
 
 def _shown(value: Sym | None) -> str:
     if value is None:
         return "an undecided value"
-    return {sympy.oo: "∞", -sympy.oo: "-∞"}.get(value, str(value))
+    if value in (sympy.oo, -sympy.oo):
+        return "∞" if value == sympy.oo else "-∞"
+    try:
+        return pretty(from_sympy(value))  # π, not pi; 1/2 as a teacher writes it
+    except ExplainError:
+        return str(value)
