@@ -34,6 +34,8 @@ Sym = Any
 REFINED = 8
 """At most this many elements per input are looked at closely (more: the verdict stands)."""
 EPS = float(np.finfo(np.float64).eps)
+SHOWN_CHARS = 60
+"""A sum longer than this is named, not written out, in a note."""
 LOST_DIGITS = 3
 """A cancellation that loses fewer digits than this explains no difference."""
 
@@ -60,6 +62,7 @@ class FieldDigits:
     env: Mapping[str, Array]
     full: tuple[int, ...]
     scale: float
+    raw: Mapping[str, Sym] | None = None  # the chain rule's derivative, before tidying
 
     def _point(self, name: str, k: int) -> dict[Sym, float] | None:
         if np.shape(self.env[name]) != self.full:
@@ -79,8 +82,14 @@ class FieldDigits:
         return lambda p: at_point(self.field, {**point, symbol(name): p}, self.scale)
 
     def cancellation(self, name: str, k: int) -> Cancellation | None:
+        """In f, and in the derivative as the chain rule builds it (as autograd does): terms
+        of 10^28 that cancel to 1 where the tidy formula shows only the 1."""
         point = self._point(name, k)
-        return None if point is None else worst_cancellation(self.field, point)
+        if point is None:
+            return None
+        raw = self.raw.get(name) if self.raw else None
+        found = [worst_cancellation(e, point) for e in (self.field, raw) if e is not None]
+        return max((c for c in found if c is not None), default=None, key=lambda c: c.digits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,10 +164,9 @@ def _loss(node: Sym, point: Mapping[Sym, float]) -> Cancellation | None:
         if total == 0 or size == 0:
             return None
         digits = math.log10(float(size / abs(total)))
-        why = (
-            f"{_shown(node)} is {float(total):.3g} while its terms are about "
-            f"10^{digits:.0f} times larger"
-        )
+        shown = _shown(node)
+        what = shown if len(shown) <= SHOWN_CHARS else "a sum of the chain rule's terms"
+        why = f"{what} is {float(total):.3g} while its terms are about 10^{digits:.0f} times larger"
         return Cancellation(digits, why)
     if isinstance(node, PERIODIC + GROWING):
         u = at_point(node.args[0], point)
@@ -195,11 +203,18 @@ def within_precision(
     if not bool(np.all(near | (np.isnan(exact) & np.isnan(autograd)))):
         return None
     agreed = max(0, math.floor(-math.log10(relative))) if relative > 0 else 16
-    return (
-        f"float64 loses digits here: {lost.why}, so about {lost.digits:.0f} of its 16 digits "
-        f"are lost there (and the gradient can lose more): torch's {name}.grad agrees with "
-        f"the exact value to {agreed} digits, all that float64 can promise here"
-    )
+    if lost.digits >= 16:
+        lost_text = "all 16 of its digits are lost there"
+    else:
+        lost_text = f"about {lost.digits:.0f} of its 16 digits are lost there"
+        lost_text += " (and the gradient can lose more)"
+    if agreed:
+        tail = f"torch's {name}.grad agrees with the exact value to {agreed} digits"
+        tail += ", all that float64 can promise here"
+    else:
+        tail = f"torch's {name}.grad has no correct digit here (off by {relative:.2g}, relative)"
+        tail += ": a limit of float64, not a bug"
+    return f"float64 loses digits here: {lost.why}, so {lost_text}: {tail}"
 
 
 def refined(

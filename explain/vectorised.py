@@ -229,6 +229,8 @@ class _Walk:
         name = type(expr).__name__
         if name == "Piecewise":
             return self._piecewise(expr)
+        if isinstance(expr, sympy.logic.boolalg.Boolean):  # a condition CSE shares: x0 = x < 5/4
+            return self._truth(expr)
         if name in ("Max", "Min"):
             return self._fold(expr.args, np.maximum if name == "Max" else np.minimum)
         if name == "Heaviside":  # Heaviside(u, H0): SymPy keeps its value at 0 as an argument
@@ -255,6 +257,8 @@ class _Walk:
         return self._release(self._mine(chosen), *values)
 
     def _truth(self, condition: Sym) -> Array:
+        if condition.is_Symbol:  # a shared condition, computed once as a boolean array
+            return np.asarray(self._symbol(condition), dtype=bool)
         if condition is sympy.true or condition is sympy.false:
             return np.asarray(condition is sympy.true)
         if isinstance(condition, sympy.And | sympy.Or):

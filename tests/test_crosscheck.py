@@ -13,7 +13,22 @@ from hypothesis import strategies as st
 
 from explain.api import crosscheck, graph
 from explain.cli import cli
-from explain.expr import Add, Call, Div, Expr, Mul, Num, Parsed, Pow, Span, Sub, Var
+from explain.expr import (
+    Add,
+    Call,
+    Cases,
+    Compare,
+    Div,
+    Expr,
+    Mul,
+    Num,
+    Parsed,
+    Piece,
+    Pow,
+    Span,
+    Sub,
+    Var,
+)  # fmt: skip
 from explain.render import render
 from explain.symbolic import symbol, to_sympy
 
@@ -166,7 +181,15 @@ def trees(depth: int) -> st.SearchStrategy[Expr]:
         st.builds(lambda a, b: Div(a, b, SPAN), sub, sub),
         st.builds(lambda a, n: Pow(a, Num(str(n), SPAN), SPAN), sub, st.integers(2, 3)),
         st.builds(lambda f, a: Call(f, (a,), SPAN, f), st.sampled_from(UNARY), sub),
+        st.builds(where, st.sampled_from(("<", ">=")), st.sampled_from((0.5, 1.25)), sub, sub),
     )
+
+
+def where(op: str, at: float, a: Expr, b: Expr) -> Cases:
+    """torch.where(x op at, a, b): a function by cases whose pieces torch.where picks."""
+    condition = (Compare(op, Var("x", SPAN), Num(str(at), SPAN), SPAN),)  # type: ignore[arg-type]
+    pieces = (Piece(a, condition, SPAN), Piece(b, (), SPAN))
+    return Cases(pieces, SPAN, "torch.where")
 
 
 @given(trees(5), st.lists(st.floats(0.2, 2.0), min_size=1, max_size=4))
@@ -244,3 +267,28 @@ def test_shape_mismatch_is_a_clear_error() -> None:
 
     with pytest.raises(MathError, match="do not broadcast"):
         crosscheck("sum(x*y)", "x=[1,2], y=[1,2,3]")
+
+
+def test_torch_where_inside_a_product_and_a_huge_cancelling_quotient() -> None:
+    """Found by the random trees with torch.where: a condition CSE shares across the formula
+    (x < 5/4 computed once) evaluates; and a quotient whose chain-rule terms are 10^29 and
+    cancel to 1 leaves torch's float64 x.grad with no correct digit, which is named."""
+    shared = crosscheck("exp(torch.where(x < 1.25, 8, x)*(5-x))", "x=[0.6, 1.5]")
+    assert shared.verdict == "agree", shared.summary
+    at = "x=[0.6, 0.37, 1.56, 1.47]"
+    big = crosscheck(
+        "exp(torch.where(x<1.25, 8, x)*(5-x)) / exp(torch.where(x<1.25, 8, x)*(-3-x)) + x", at
+    )
+    (x,) = big.inputs
+    assert list(x.exact[:2]) == [1.0, 1.0]  # the exact gradient is right where torch is not
+    assert big.verdict == "agree" and "no correct digit" in big.summary, big.summary
+    assert any("10^29 times larger" in n for n in big.notes), big.notes
+
+
+def test_a_limit_sympy_cannot_take_leaves_the_boundary_unsaid() -> None:
+    inner = (
+        "torch.where(x < 1.25, torch.where(x < 0.5, 1, 25), torch.where(x < 0.5, x, 1) - (x + 5))"
+    )
+    nested = f"torch.where(x < 1.25, sigmoid({inner}), 3)"
+    report = crosscheck(nested, "x=0.2")
+    assert report.verdict in ("agree", "differs by convention"), report.summary

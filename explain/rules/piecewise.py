@@ -119,7 +119,10 @@ def _continuous(here: int | None, value: Sym, left: Sym, right: Sym) -> bool | N
 
 def _limit(expr: Sym, x: Sym, b: Sym, side: str) -> Sym | None:
     """The one-sided limit, ±oo when it diverges, None when SymPy leaves it undecided."""
-    found = sympy.limit(expr, x, b, dir=side)
+    try:
+        found = sympy.limit(expr, x, b, dir=side)
+    except (NotImplementedError, ArithmeticError, TypeError, ValueError):
+        return None  # SymPy cannot take this limit ("don't know how to calculate the mrv")
     if found in (sympy.oo, -sympy.oo) or (found.is_number and found.is_extended_real):
         return found
     return None
