@@ -20,6 +20,7 @@ from explain.written import P_NEG, P_POW, explicit, latex, latex_name, precedenc
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
+    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",  # OT1 text: ¡ ¿ —
 }  # fmt: skip
 
 
