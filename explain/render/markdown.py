@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from explain.events import Narration
@@ -49,7 +49,15 @@ def step_lines(lines: tuple[Line, ...]) -> list[str]:
 
 def parsed_lines(parsed: Parsed) -> list[str]:
     out = [f"**Input** {code(parsed.source)} · **read as** {code(explicit(parsed.expr))}"]
-    out += [f"> Note: {escape(note.message)}" for note in parsed.notes]
+    return out + notes(note.message for note in parsed.notes)
+
+
+def notes(texts: Iterable[str]) -> list[str]:
+    """Each note its own quoted paragraph, a blank line after it: consecutive `>` lines would
+    merge into one paragraph, and a line right after a quote would join it."""
+    out: list[str] = []
+    for text in texts:
+        out += ["", f"> Note: {escape(text)}", ""]
     return out
 
 
@@ -69,7 +77,7 @@ def body(d: Derivation, partial: bool) -> list[str]:
         out += ["", f"**{title}**", ""]
         out += step_lines(outline(stage.step, partial, str(k) if d.order > 1 else "1"))
     out.append("")
-    out += [f"> Note: {escape(n)}" for n in d.notes]
+    out += notes(d.notes)
     out.append(f"*Checked: {escape(d.checked + checked_suffix(d))}.*")
     return out
 
@@ -135,7 +143,7 @@ def render_crosscheck(c: CrossCheck) -> str:
     for i in c.inputs:
         lines += _answer_rows(i)
     lines += ["", f"**Verdict:** {escape(c.verdict)}: {escape(c.summary)}", ""]
-    lines += [f"> Note: {escape(n)}" for n in c.notes]
+    lines += notes(c.notes)
     lines += ["", "**The graph PyTorch built**", "", "```mermaid", to_mermaid(c.graph), "```"]
     partial = len(c.derivations) > 1
     for d in c.derivations:
